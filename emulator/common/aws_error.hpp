@@ -1,0 +1,62 @@
+// AwsError: the one exception type for a control-plane call that breaks an AWS rule.
+// `code` is AWS's exception name (botocore reads it from x-amzn-ErrorType); the HTTP layer alone
+// maps it to a status code. No layer below the API knows HTTP.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace iotemu {
+
+// AWS exception names used by the emulator, spelled once (spec §0.1).
+namespace aws_errors {
+inline constexpr std::string_view invalid_request = "InvalidRequestException";
+inline constexpr std::string_view resource_not_found = "ResourceNotFoundException";
+inline constexpr std::string_view resource_already_exists = "ResourceAlreadyExistsException";
+inline constexpr std::string_view certificate_validation = "CertificateValidationException";
+inline constexpr std::string_view certificate_state = "CertificateStateException";
+inline constexpr std::string_view certificate_conflict = "CertificateConflictException";
+inline constexpr std::string_view registration_code_validation = "RegistrationCodeValidationException";
+inline constexpr std::string_view delete_conflict = "DeleteConflictException";
+inline constexpr std::string_view version_conflict = "VersionConflictException";
+inline constexpr std::string_view versions_limit_exceeded = "VersionsLimitExceededException";
+inline constexpr std::string_view limit_exceeded = "LimitExceededException";
+inline constexpr std::string_view malformed_policy = "MalformedPolicyException";
+inline constexpr std::string_view sql_parse = "SqlParseException";
+inline constexpr std::string_view unauthorized = "UnauthorizedException";
+inline constexpr std::string_view forbidden = "ForbiddenException";
+inline constexpr std::string_view throttling = "ThrottlingException";
+inline constexpr std::string_view internal_failure = "InternalFailureException";
+inline constexpr std::string_view service_unavailable = "ServiceUnavailableException";
+inline constexpr std::string_view unknown_operation = "UnknownOperationException";
+inline constexpr std::string_view method_not_allowed = "MethodNotAllowedException";
+inline constexpr std::string_view request_entity_too_large = "RequestEntityTooLargeException";
+}  // namespace aws_errors
+
+class AwsError : public std::runtime_error {
+public:
+    AwsError(std::string_view code, std::string message)
+        : std::runtime_error(std::move(message)), code_(code) {}
+
+    // ResourceAlreadyExistsException also names the resource that exists (spec §0.1).
+    AwsError(std::string_view code, std::string message, std::string resource_id,
+             std::string resource_arn)
+        : std::runtime_error(std::move(message)),
+          code_(code),
+          resource_id_(std::move(resource_id)),
+          resource_arn_(std::move(resource_arn)) {}
+
+    const std::string& code() const noexcept { return code_; }
+    std::string_view message() const noexcept { return what(); }
+    const std::optional<std::string>& resource_id() const noexcept { return resource_id_; }
+    const std::optional<std::string>& resource_arn() const noexcept { return resource_arn_; }
+
+private:
+    std::string code_;
+    std::optional<std::string> resource_id_;
+    std::optional<std::string> resource_arn_;
+};
+
+}  // namespace iotemu

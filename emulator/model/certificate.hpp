@@ -1,0 +1,63 @@
+// CA and device certificates as the registry keeps them (spec §1.4, §2.4). Plain values; std only.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/time.hpp"
+#include "model/statuses.hpp"
+
+namespace iotemu::model {
+
+struct Validity {
+    Timestamp not_before;
+    Timestamp not_after;
+};
+
+// A CA's JITP configuration (RegistrationConfig in the IoT model).
+struct RegistrationConfig {
+    std::optional<std::string> template_body;
+    std::optional<std::string> role_arn;
+    std::optional<std::string> template_name;
+
+    bool empty() const { return !template_body && !role_arn && !template_name; }
+};
+
+using Tags = std::map<std::string, std::string>;
+
+struct CaCertificate {
+    std::string id;  // lowercase hex SHA-256 of the DER (spec §0.2)
+    std::string arn;
+    std::string pem;
+    std::string subject;  // one-line subject, for the same-subject limit (spec §1.2)
+    CaCertificateStatus status = CaCertificateStatus::inactive;
+    AutoRegistrationStatus auto_registration_status = AutoRegistrationStatus::disable;
+    CertificateMode mode = CertificateMode::default_mode;
+    std::string owned_by;
+    Timestamp creation_date;
+    Timestamp last_modified_date;
+    int customer_version = 1;
+    std::string generation_id;
+    Validity validity;
+    RegistrationConfig registration_config;
+    Tags tags;
+};
+
+struct Certificate {
+    std::string id;
+    std::string arn;
+    std::string pem;
+    std::optional<std::string> ca_certificate_id;  // absent for AWS-signed and no-CA certificates
+    CertificateStatus status = CertificateStatus::inactive;
+    CertificateMode mode = CertificateMode::default_mode;
+    std::string owned_by;
+    std::optional<std::string> previous_owned_by;
+    Timestamp creation_date;
+    Timestamp last_modified_date;
+    int customer_version = 1;
+    std::string generation_id;
+    Validity validity;
+};
+
+}  // namespace iotemu::model

@@ -1,0 +1,48 @@
+// PrivateKey: generate, read and write private keys (RSA-2048, ECDSA P-256/P-384). Generation is
+// CPU-heavy (tens of ms for RSA): never call it on an I/O thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "pki/error.hpp"
+
+typedef struct evp_pkey_st EVP_PKEY;
+
+namespace iotemu::pki {
+
+enum class KeyType { rsa_2048, ec_p256, ec_p384 };
+
+class PrivateKey {
+public:
+    static PrivateKey generate(KeyType type);  // throws std::runtime_error if OpenSSL fails
+    static Result<PrivateKey, PkiError> from_pem(std::string_view pem);
+
+    std::string to_pem() const;             // PKCS#8 "-----BEGIN PRIVATE KEY-----"
+    std::string public_key_pem() const;     // SubjectPublicKeyInfo "-----BEGIN PUBLIC KEY-----"
+
+    EVP_PKEY* native() const { return key_.get(); }
+
+private:
+    explicit PrivateKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {}
+    std::shared_ptr<EVP_PKEY> key_;
+};
+
+// The public half of a key, as found in a CSR or certificate.
+class PublicKey {
+public:
+    static Result<PublicKey, PkiError> from_pem(std::string_view pem);
+    static PublicKey from_private(const PrivateKey& key);
+    static PublicKey from_native(EVP_PKEY* key);  // takes one reference
+
+    std::string to_pem() const;
+    EVP_PKEY* native() const { return key_.get(); }
+
+private:
+    explicit PublicKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {}
+    std::shared_ptr<EVP_PKEY> key_;
+};
+
+}  // namespace iotemu::pki

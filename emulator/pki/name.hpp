@@ -1,0 +1,27 @@
+// Distinguished names read out of certificates and CSRs. std only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iotemu::pki {
+
+struct NameEntry {
+    std::string short_name;  // OpenSSL short name: "CN", "O", "OU", "C", "ST", "L", "serialNumber", …
+    std::string value;       // UTF-8
+};
+
+struct DistinguishedName {
+    std::vector<NameEntry> entries;  // in the order the certificate lists them
+
+    // The first value of an attribute, e.g. first("CN").
+    std::optional<std::string> first(std::string_view short_name) const;
+    // Every value of an attribute, in order (multi-valued OU etc., spec §5.2).
+    std::vector<std::string> all(std::string_view short_name) const;
+    // One line, RFC 2253 order and escaping ("CN=device-1,O=Acme"); equal names give equal text.
+    std::string one_line() const;
+};
+
+}  // namespace iotemu::pki

@@ -1,0 +1,28 @@
+// Owning handles for OpenSSL objects: std::unique_ptr with the right free function.
+// Business code never calls *_free itself.
+#pragma once
+
+#include <memory>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+namespace iotemu::pki {
+
+template <auto Free>
+struct Deleter {
+    template <class T>
+    void operator()(T* p) const noexcept { Free(p); }
+};
+
+using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
+using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
+using X509ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ_free>>;
+using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
+using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
+using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
+
+}  // namespace iotemu::pki

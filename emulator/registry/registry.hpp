@@ -1,0 +1,226 @@
+// Registry: the one truth about CA certificates, device certificates, things, thing types, thing
+// groups, policies and their attachments, with AWS IoT's rules for each operation (spec §1, §2).
+// Operations are named after the IoT API and throw AwsError when a call breaks a rule; a failed
+// call changes nothing. Thread-safe: one lock, shared for reads, never held across key generation
+// or any I/O. Knows no HTTP and no JSON.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/account.hpp"
+#include "model/certificate.hpp"
+#include "model/policy.hpp"
+#include "model/thing.hpp"
+#include "pki/issue.hpp"
+#include "registry/state.hpp"
+#include "registry/store.hpp"
+
+namespace iotemu::registry {
+
+// Pagination: `marker` is the opaque token a previous page returned (AWS's marker/nextToken).
+struct PageRequest {
+    std::optional<std::string> marker;
+    int page_size = 25;  // callers pass the operation's default; valid range is checked by callers
+    bool ascending = true;
+};
+
+template <class T>
+struct Page {
+    std::vector<T> items;
+    std::optional<std::string> next_marker;
+};
+
+// ---- requests -------------------------------------------------------------------------------
+
+struct RegisterCaCertificateRequest {
+    std::string ca_certificate_pem;
+    std::optional<std::string> verification_certificate_pem;
+    bool set_as_active = false;
+    bool allow_auto_registration = false;
+    model::RegistrationConfig registration_config;
+    std::optional<model::CertificateMode> mode;  // absent means DEFAULT
+    model::Tags tags;
+};
+
+struct UpdateCaCertificateRequest {
+    std::optional<model::CaCertificateStatus> new_status;
+    std::optional<model::AutoRegistrationStatus> new_auto_registration_status;
+    std::optional<model::RegistrationConfig> registration_config;
+    bool remove_auto_registration = false;
+};
+
+struct RegisterCertificateRequest {
+    std::string certificate_pem;
+    std::optional<std::string> ca_certificate_pem;
+    std::optional<model::CertificateStatus> status;  // absent means INACTIVE
+};
+
+struct KeysAndCertificate {
+    model::Certificate certificate;
+    std::string public_key_pem;
+    std::string private_key_pem;
+};
+
+// AttributePayload of the IoT model: with merge, an empty value removes an attribute.
+struct AttributePayload {
+    model::Attributes attributes;
+    bool merge = false;
+};
+
+struct CreateThingRequest {
+    std::string thing_name;
+    std::optional<std::string> thing_type_name;
+    std::optional<AttributePayload> attribute_payload;
+    std::optional<std::string> billing_group_name;
+};
+
+struct UpdateThingRequest {
+    std::optional<std::string> thing_type_name;
+    bool remove_thing_type = false;
+    std::optional<AttributePayload> attribute_payload;
+    std::optional<std::int64_t> expected_version;
+};
+
+struct ListThingsFilter {
+    std::optional<std::string> attribute_name;
+    std::optional<std::string> attribute_value;
+    std::optional<std::string> thing_type_name;
+    bool use_prefix_attribute_value = false;
+};
+
+struct CreateThingTypeRequest {
+    std::string thing_type_name;
+    std::optional<std::string> description;
+    std::vector<std::string> searchable_attributes;
+};
+
+struct CreateThingGroupRequest {
+    std::string thing_group_name;
+    std::optional<std::string> parent_group_name;
+    std::optional<std::string> description;
+    std::optional<AttributePayload> attribute_payload;
+};
+
+struct ListThingGroupsFilter {
+    std::optional<std::string> parent_group;
+    std::optional<std::string> name_prefix;
+    bool recursive = true;
+};
+
+// A policy together with the version an operation created or read.
+struct PolicyVersionView {
+    model::Policy policy;
+    model::PolicyVersion version;
+    bool is_default = false;
+};
+
+// ---- the registry ---------------------------------------------------------------------------
+
+class Registry {
+public:
+    // `aws_issuer` signs the certificates AWS itself would issue (CreateKeysAndCertificate,
+    // CreateCertificateFromCsr).
+    Registry(model::Account account, pki::Issuer aws_issuer,
+             std::unique_ptr<Store> store = std::make_unique<MemoryStore>());
+
+    const model::Account& account() const { return account_; }
+
+    // Registration code (spec §1.1).
+    std::string get_registration_code();
+    void delete_registration_code();
+
+    // CA certificates (spec §1).
+    model::CaCertificate register_ca_certificate(const RegisterCaCertificateRequest& request);
+    void update_ca_certificate(std::string_view ca_certificate_id,
+                               const UpdateCaCertificateRequest& request);
+    model::CaCertificate describe_ca_certificate(std::string_view ca_certificate_id) const;
+    Page<model::CaCertificate> list_ca_certificates(
+        const PageRequest& page, const std::optional<std::string>& template_name) const;
+    void delete_ca_certificate(std::string_view ca_certificate_id);
+
+    // Device certificates (spec §2).
+    model::Certificate register_certificate(const RegisterCertificateRequest& request);
+    model::Certificate register_certificate_without_ca(
+        std::string_view certificate_pem, std::optional<model::CertificateStatus> status);
+    KeysAndCertificate create_keys_and_certificate(bool set_as_active);
+    model::Certificate create_certificate_from_csr(std::string_view csr_pem, bool set_as_active);
+    model::Certificate describe_certificate(std::string_view certificate_id) const;
+    Page<model::Certificate> list_certificates(const PageRequest& page) const;
+    Page<model::Certificate> list_certificates_by_ca(std::string_view ca_certificate_id,
+                                                     const PageRequest& page) const;
+    void update_certificate(std::string_view certificate_id, model::CertificateStatus new_status);
+    void delete_certificate(std::string_view certificate_id, bool force_delete);
+
+    // Things.
+    model::Thing create_thing(const CreateThingRequest& request);
+    model::Thing describe_thing(std::string_view thing_name) const;
+    Page<model::Thing> list_things(const ListThingsFilter& filter, const PageRequest& page) const;
+    void update_thing(std::string_view thing_name, const UpdateThingRequest& request);
+    void delete_thing(std::string_view thing_name, std::optional<std::int64_t> expected_version);
+
+    // Thing types.
+    model::ThingType create_thing_type(const CreateThingTypeRequest& request);
+    model::ThingType describe_thing_type(std::string_view thing_type_name) const;
+    Page<model::ThingType> list_thing_types(const std::optional<std::string>& thing_type_name,
+                                            const PageRequest& page) const;
+    void deprecate_thing_type(std::string_view thing_type_name, bool undo_deprecate);
+    void delete_thing_type(std::string_view thing_type_name);
+
+    // Thing groups.
+    model::ThingGroup create_thing_group(const CreateThingGroupRequest& request);
+    model::ThingGroup describe_thing_group(std::string_view thing_group_name) const;
+    Page<model::ThingGroup> list_thing_groups(const ListThingGroupsFilter& filter,
+                                              const PageRequest& page) const;
+    void delete_thing_group(std::string_view thing_group_name,
+                            std::optional<std::int64_t> expected_version);
+    void add_thing_to_thing_group(std::string_view thing_group_name, std::string_view thing_name);
+    void remove_thing_from_thing_group(std::string_view thing_group_name,
+                                       std::string_view thing_name);
+    Page<std::string> list_things_in_thing_group(std::string_view thing_group_name, bool recursive,
+                                                 const PageRequest& page) const;
+
+    // Thing ⇄ principal attachments (principal: a certificate ARN).
+    void attach_thing_principal(std::string_view thing_name, std::string_view principal);
+    void detach_thing_principal(std::string_view thing_name, std::string_view principal);
+    Page<std::string> list_thing_principals(std::string_view thing_name,
+                                            const PageRequest& page) const;
+    Page<std::string> list_principal_things(std::string_view principal,
+                                            const PageRequest& page) const;
+
+    // Policies and versions (spec §2.5). Documents are validated by policy::parse_document.
+    PolicyVersionView create_policy(std::string_view policy_name, std::string_view document);
+    model::Policy get_policy(std::string_view policy_name) const;
+    Page<model::Policy> list_policies(const PageRequest& page) const;
+    void delete_policy(std::string_view policy_name);
+    PolicyVersionView create_policy_version(std::string_view policy_name,
+                                            std::string_view document, bool set_as_default);
+    PolicyVersionView get_policy_version(std::string_view policy_name,
+                                         std::string_view version_id) const;
+    std::vector<PolicyVersionView> list_policy_versions(std::string_view policy_name) const;
+    void delete_policy_version(std::string_view policy_name, std::string_view version_id);
+    void set_default_policy_version(std::string_view policy_name, std::string_view version_id);
+
+    // Policy ⇄ target attachments (target: a certificate ARN or thing group ARN). The deprecated
+    // *PrincipalPolicy operations use the same attachments.
+    void attach_policy(std::string_view policy_name, std::string_view target);
+    void detach_policy(std::string_view policy_name, std::string_view target);
+    Page<model::Policy> list_attached_policies(std::string_view target,
+                                               const PageRequest& page) const;
+    Page<std::string> list_targets_for_policy(std::string_view policy_name,
+                                              const PageRequest& page) const;
+
+private:
+    model::Account account_;
+    pki::Issuer aws_issuer_;
+    std::unique_ptr<Store> store_;
+    mutable std::shared_mutex mutex_;
+    State state_;
+};
+
+}  // namespace iotemu::registry

@@ -1,0 +1,42 @@
+// State: everything the registry knows, as plain maps. The Store persists it; nothing outside the
+// registry reads or writes it directly. std + model only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "model/certificate.hpp"
+#include "model/policy.hpp"
+#include "model/thing.hpp"
+
+namespace iotemu::registry {
+
+// A record with its insertion sequence: list operations page in creation order (spec §1.4).
+template <class T>
+struct Entry {
+    std::uint64_t sequence = 0;
+    T value;
+};
+
+struct State {
+    std::optional<std::string> registration_code;
+    std::uint64_t next_sequence = 1;
+
+    std::map<std::string, Entry<model::CaCertificate>> ca_certificates;  // by id
+    std::map<std::string, Entry<model::Certificate>> certificates;       // by id
+    std::map<std::string, Entry<model::Thing>> things;                   // by name
+    std::map<std::string, Entry<model::ThingType>> thing_types;          // by name
+    std::map<std::string, Entry<model::ThingGroup>> thing_groups;        // by name
+    std::map<std::string, Entry<model::Policy>> policies;                // by name
+    std::map<std::string, std::uint64_t> next_policy_version;            // by policy name
+
+    // Attachments. Principals and targets are ARNs (or other principal strings AWS accepts).
+    std::map<std::string, std::set<std::string>> thing_principals;  // thing name -> principals
+    std::map<std::string, std::set<std::string>> policy_targets;    // policy name -> targets
+    std::map<std::string, std::set<std::string>> group_things;      // group name -> thing names
+};
+
+}  // namespace iotemu::registry
