@@ -140,6 +140,9 @@ public:
     void update_ca_certificate(std::string_view ca_certificate_id,
                                const UpdateCaCertificateRequest& request);
     model::CaCertificate describe_ca_certificate(std::string_view ca_certificate_id) const;
+    // Broker-facing lookup: no throw, nothing when the id is unknown.
+    std::optional<model::CaCertificate> find_ca_certificate(
+        std::string_view ca_certificate_id) const;
     Page<model::CaCertificate> list_ca_certificates(
         const PageRequest& page, const std::optional<std::string>& template_name) const;
     void delete_ca_certificate(std::string_view ca_certificate_id);
@@ -151,6 +154,8 @@ public:
     KeysAndCertificate create_keys_and_certificate(bool set_as_active);
     model::Certificate create_certificate_from_csr(std::string_view csr_pem, bool set_as_active);
     model::Certificate describe_certificate(std::string_view certificate_id) const;
+    // Broker-facing lookup: no throw, nothing when the id is unknown.
+    std::optional<model::Certificate> find_certificate(std::string_view certificate_id) const;
     Page<model::Certificate> list_certificates(const PageRequest& page) const;
     Page<model::Certificate> list_certificates_by_ca(std::string_view ca_certificate_id,
                                                      const PageRequest& page) const;
@@ -216,6 +221,13 @@ public:
                                               const PageRequest& page) const;
 
 private:
+    // The last step of every successful mutation, under the write lock: hand the state to the
+    // store. Operations validate fully before they change anything, so a throw leaves no trace.
+    void commit();
+    // Takes the write lock, refuses a duplicate id (ResourceAlreadyExistsException), inserts and
+    // commits: the end of every certificate-creating operation that needs no CA.
+    void add_certificate(const model::Certificate& record);
+
     model::Account account_;
     pki::Issuer aws_issuer_;
     std::unique_ptr<Store> store_;
