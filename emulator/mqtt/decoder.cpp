@@ -1,0 +1,177 @@
+// Framing (§2.2): the fixed header, the remaining length and the size limit, checked as soon as
+// their bytes arrive; then one dispatch to the packet family's body decoder.
+#include "mqtt/decoder.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <string>
+
+#include "mqtt/decode_body.hpp"
+
+namespace iotemu::mqtt {
+namespace {
+
+using detail::BodyResult;
+using detail::fail;
+using detail::Reader;
+
+// After a large packet, an empty buffer bigger than this is released, so an idle connection
+// does not keep holding a maximum-sized packet's worth of memory.
+constexpr std::size_t idle_capacity = 16 * 1024;
+
+constexpr std::size_t max_length_bytes = 4;  // §2.2.3: at most 268,435,455
+
+std::string type_name(std::uint8_t type) { return std::string(describe(PacketType{type})); }
+
+// §2.2.2 Table 2.2: the flags each packet type must carry. Reserved types are refused too.
+std::optional<DecodeError> check_fixed_header(std::uint8_t type, std::uint8_t flags) {
+    if (type == 0 || type == 15)  // §2.2.1: reserved (15 is MQTT 5's AUTH)
+        return DecodeError{Errc::malformed_packet,
+                           "packet type " + std::to_string(type) + " is reserved"};
+    const auto kind = PacketType{type};
+    if (kind == PacketType::publish) {
+        const auto qos = (flags >> 1) & 0x03;
+        if (qos == 3)  // [MQTT-3.3.1-4]
+            return DecodeError{Errc::malformed_packet, "PUBLISH QoS is 3"};
+        if (qos == 0 && (flags & 0x08))  // [MQTT-3.3.1-2]
+            return DecodeError{Errc::malformed_packet, "PUBLISH with QoS 0 has the DUP flag set"};
+        return std::nullopt;
+    }
+    const bool needs_0010 = kind == PacketType::pubrel || kind == PacketType::subscribe ||
+                            kind == PacketType::unsubscribe;  // [MQTT-3.6.1-1], -3.8.1-1, -3.10.1-1
+    const std::uint8_t expected = needs_0010 ? 0x02 : 0x00;
+    if (flags != expected)  // [MQTT-2.2.2-1], [MQTT-2.2.2-2]
+        return DecodeError{Errc::malformed_packet, type_name(type) + " fixed header flags are " +
+                                                       std::to_string(flags) + ", not " +
+                                                       std::to_string(expected)};
+    return std::nullopt;
+}
+
+// The types whose remaining length is fixed, so a wrong one is refused before it is buffered.
+std::optional<std::size_t> fixed_remaining_length(PacketType type) {
+    switch (type) {
+        case PacketType::connack:
+        case PacketType::puback:
+        case PacketType::pubrec:
+        case PacketType::pubrel:
+        case PacketType::pubcomp:
+        case PacketType::unsuback:
+            return 2;
+        case PacketType::pingreq:
+        case PacketType::pingresp:
+        case PacketType::disconnect:
+            return 0;
+        default:
+            return std::nullopt;
+    }
+}
+
+BodyResult decode_body(PacketType type, std::uint8_t flags, Reader body) {
+    switch (type) {
+        case PacketType::connect:
+            return detail::decode_connect(body);
+        case PacketType::connack:
+            return detail::decode_connack(body);
+        case PacketType::publish:
+            return detail::decode_publish(flags, body);
+        case PacketType::puback:
+        case PacketType::pubrec:
+        case PacketType::pubrel:
+        case PacketType::pubcomp:
+        case PacketType::unsuback:
+            return detail::decode_ack(type, body);
+        case PacketType::subscribe:
+            return detail::decode_subscribe(body);
+        case PacketType::suback:
+            return detail::decode_suback(body);
+        case PacketType::unsubscribe:
+            return detail::decode_unsubscribe(body);
+        case PacketType::pingreq:
+            return Packet{Pingreq{}};
+        case PacketType::pingresp:
+            return Packet{Pingresp{}};
+        case PacketType::disconnect:
+            return Packet{Disconnect{}};
+    }
+    return fail(Errc::malformed_packet, "unknown packet type");  // unreachable: checked above
+}
+
+}  // namespace
+
+Decoder::Decoder(std::size_t max_packet_size) : max_packet_size_(max_packet_size) {}
+
+std::span<std::byte> Decoder::prepare(std::size_t size) {
+    if (begin_ == end_) {
+        begin_ = end_ = 0;
+        if (buffer_.size() > idle_capacity && size <= idle_capacity)
+            std::vector<std::byte>().swap(buffer_);
+    }
+    if (buffer_.size() - end_ < size) {
+        // Compact only when the tail is too short: the bytes moved are at most one partial
+        // packet plus whatever the caller read past it, never the whole history.
+        if (begin_ > 0) {
+            std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+        }
+        if (buffer_.size() - end_ < size) buffer_.resize(end_ + size);
+    }
+    prepared_ = size;
+    return {buffer_.data() + end_, size};
+}
+
+void Decoder::commit(std::size_t size) {
+    assert(size <= prepared_ && "commit() of more bytes than prepare() gave");
+    end_ += std::min(size, prepared_);
+    prepared_ = 0;
+}
+
+DecodeResult Decoder::next() {
+    if (failure_) return *failure_;
+    auto refuse = [this](DecodeError error) -> DecodeResult {
+        failure_ = error;
+        return error;
+    };
+
+    const auto available = std::span<const std::byte>(buffer_).subspan(begin_, end_ - begin_);
+    if (available.empty()) return NeedMore{};
+    const auto first = std::to_integer<std::uint8_t>(available[0]);
+    const auto type_number = static_cast<std::uint8_t>(first >> 4);
+    const auto flags = static_cast<std::uint8_t>(first & 0x0F);
+    if (auto bad = check_fixed_header(type_number, flags)) return refuse(std::move(*bad));
+    const auto type = PacketType{type_number};
+
+    // §2.2.3: seven bits per byte, least significant first, at most four bytes.
+    std::size_t remaining = 0;
+    std::size_t length_bytes = 0;
+    while (true) {
+        if (length_bytes == max_length_bytes)
+            return refuse({Errc::malformed_packet, "remaining length is longer than 4 bytes"});
+        if (1 + length_bytes >= available.size()) return NeedMore{};
+        const auto byte = std::to_integer<std::size_t>(available[1 + length_bytes]);
+        remaining |= (byte & 0x7F) << (7 * length_bytes);
+        ++length_bytes;
+        if ((byte & 0x80) == 0) break;
+    }
+
+    // Limits before buffering: a peer announcing 256 MB costs us nothing but these few bytes.
+    if (const auto fixed = fixed_remaining_length(type); fixed && remaining != *fixed)
+        return refuse({Errc::malformed_packet, type_name(type_number) + " remaining length is " +
+                                                   std::to_string(remaining) + ", not " +
+                                                   std::to_string(*fixed)});
+    const std::size_t total = 1 + length_bytes + remaining;
+    if (total > max_packet_size_)
+        return refuse({Errc::packet_too_large, type_name(type_number) + " of " +
+                                                   std::to_string(total) +
+                                                   " bytes exceeds the maximum packet size of " +
+                                                   std::to_string(max_packet_size_)});
+    if (available.size() < total) return NeedMore{};
+
+    auto decoded = decode_body(type, flags, Reader{available.subspan(1 + length_bytes, remaining)});
+    begin_ += total;
+    if (!decoded) return refuse(std::move(decoded).error());
+    return std::move(decoded).value();
+}
+
+}  // namespace iotemu::mqtt
