@@ -1,1 +1,109 @@
-// placeholder: to be written
+// Flag parsing by hand: a dozen flags do not need a library. Accepts --flag=value and --flag value.
+#include "app/options.hpp"
+
+#include <charconv>
+#include <functional>
+#include <map>
+
+namespace iotemu::app {
+namespace {
+
+bool is_digits(const std::string& text, std::size_t length) {
+    if (text.size() != length) return false;
+    for (char c : text)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+std::optional<std::uint16_t> parse_port(const std::string& text) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value > 65535) return std::nullopt;
+    return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+std::string usage() {
+    return "usage: iot-emulator [flags]\n"
+           "  --host ADDR          address every listener binds (default 127.0.0.1)\n"
+           "  --api-port PORT      control-plane REST API, plain HTTP (default 4580; 0 = ephemeral)\n"
+           "  --mqtt-port PORT     MQTT over mutual TLS (default 8883; 0 = ephemeral)\n"
+           "  --https-port PORT    HTTPS data plane (default 8443; 0 = ephemeral)\n"
+           "  --data-dir DIR       server CA, server certificate and state (default ./.iot-emulator)\n"
+           "  --region NAME        region in ARNs (default us-east-1)\n"
+           "  --account-id ID      12-digit account id in ARNs (default 123456789012)\n"
+           "  --ready-file PATH    write endpoints as JSON here once every listener is bound\n"
+           "  --log-level LEVEL    debug | info | warn | error (default info)\n"
+           "  --help               this text\n";
+}
+
+Result<Options, OptionsError> parse_options(const std::vector<std::string>& args) {
+    Options options;
+    auto port_setter = [](std::uint16_t& target) {
+        return [&target](const std::string& value) -> std::optional<std::string> {
+            const auto port = parse_port(value);
+            if (!port) return "expects a port number 0-65535, got '" + value + "'";
+            target = *port;
+            return std::nullopt;
+        };
+    };
+    using Setter = std::function<std::optional<std::string>(const std::string&)>;
+    const std::map<std::string, Setter> setters{
+        {"--host", [&](const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "expects an address";
+             options.host = v;
+             return std::nullopt;
+         }},
+        {"--api-port", port_setter(options.api_port)},
+        {"--mqtt-port", port_setter(options.mqtt_port)},
+        {"--https-port", port_setter(options.https_port)},
+        {"--data-dir", [&](const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "expects a directory";
+             options.data_dir = v;
+             return std::nullopt;
+         }},
+        {"--region", [&](const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "expects a region name";
+             options.region = v;
+             return std::nullopt;
+         }},
+        {"--account-id", [&](const std::string& v) -> std::optional<std::string> {
+             if (!is_digits(v, 12)) return "expects 12 digits, got '" + v + "'";
+             options.account_id = v;
+             return std::nullopt;
+         }},
+        {"--ready-file", [&](const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "expects a path";
+             options.ready_file = v;
+             return std::nullopt;
+         }},
+        {"--log-level", [&](const std::string& v) -> std::optional<std::string> {
+             if (!log::parse_level(v, options.log_level))
+                 return "expects debug, info, warn or error, got '" + v + "'";
+             return std::nullopt;
+         }},
+    };
+
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string flag = args[i];
+        if (flag == "--help" || flag == "-h") return Unexpected(OptionsError{usage(), true});
+        std::optional<std::string> value;
+        if (const auto eq = flag.find('='); eq != std::string::npos) {
+            value = flag.substr(eq + 1);
+            flag.resize(eq);
+        }
+        const auto setter = setters.find(flag);
+        if (setter == setters.end())
+            return Unexpected(OptionsError{"unknown flag '" + flag + "'\n" + usage()});
+        if (!value) {
+            if (i + 1 >= args.size())
+                return Unexpected(OptionsError{flag + " expects a value\n" + usage()});
+            value = args[++i];
+        }
+        if (auto problem = setter->second(*value)) return Unexpected(OptionsError{flag + " " + *problem});
+    }
+    return options;
+}
+
+}  // namespace iotemu::app

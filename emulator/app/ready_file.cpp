@@ -1,1 +1,40 @@
-// placeholder: to be written
+// Temp file + rename: a reader sees either no file or the whole JSON, never half of it.
+#include "app/ready_file.hpp"
+
+#include <fstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace iotemu::app {
+
+std::string Endpoints::api_endpoint() const {
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(api_port);
+}
+
+std::string ready_json(const Endpoints& e) {
+    const nlohmann::json ready{
+        {"api_endpoint", e.api_endpoint()},
+        {"mqtt_host", e.host},
+        {"mqtt_port", e.mqtt_port},
+        {"https_port", e.https_port},
+        {"server_ca_file", std::filesystem::absolute(e.server_ca_file).lexically_normal().string()},
+        {"region", e.region},
+        {"account_id", e.account_id},
+    };
+    return ready.dump();
+}
+
+void write_ready_file(const std::filesystem::path& path, const Endpoints& endpoints) {
+    const std::filesystem::path temporary = path.string() + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        if (!out) throw std::runtime_error("cannot write the ready file " + temporary.string());
+        out << ready_json(endpoints) << '\n';
+        if (!out.flush()) throw std::runtime_error("cannot write the ready file " + temporary.string());
+    }
+    std::filesystem::rename(temporary, path);
+}
+
+}  // namespace iotemu::app

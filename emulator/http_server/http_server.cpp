@@ -1,1 +1,175 @@
-// placeholder: to be written
+// Beast coroutine sessions: one strand per connection, requests handled off the I/O thread.
+// Protocol failures answer in AWS's error shape; a broken client ends only its own connection.
+#include "http_server/http_server.hpp"
+
+#include <memory>
+#include <optional>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "api/errors.hpp"
+#include "common/log.hpp"
+#include "common/random.hpp"
+
+namespace iotemu::http_server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using asio::ip::tcp;
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+struct Context {
+    asio::thread_pool& workers;
+    Dispatch dispatch;
+    Options options;
+};
+
+api::Request to_api_request(const http::request<http::string_body>& in, std::string remote) {
+    api::Request out;
+    out.method = std::string(in.method_string());
+    out.target = std::string(in.target());
+    out.headers.reserve(std::distance(in.begin(), in.end()));
+    for (const auto& field : in) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    out.body = in.body();
+    out.remote_address = std::move(remote);
+    return out;
+}
+
+http::response<http::string_body> to_beast_response(api::Response in, unsigned version,
+                                                    bool keep_alive) {
+    http::response<http::string_body> out{static_cast<http::status>(in.status), version};
+    out.set(http::field::server, "iot-emulator");
+    for (auto& [name, value] : in.headers) out.set(name, value);
+    out.body() = std::move(in.body);
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
+    return out;
+}
+
+// An answer for a request that never reached the router (too large, unparsable).
+api::Response protocol_error(std::string_view code, std::string message) {
+    auto response = api::error_response(AwsError(code, std::move(message)));
+    response.headers.emplace_back("x-amzn-RequestId", random_uuid());
+    return response;
+}
+
+// The answer to a request that failed to read, or nothing when the peer simply went away.
+std::optional<api::Response> refusal_for(const boost::system::error_code& ec, const Options& options) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::eof ||
+        ec == http::error::partial_message)
+        return std::nullopt;
+    if (ec == http::error::body_limit)
+        return protocol_error(aws_errors::request_entity_too_large,
+                              "Request body exceeds the limit of " +
+                                  std::to_string(options.body_limit) + " bytes");
+    return protocol_error(aws_errors::invalid_request, "Malformed HTTP request: " + ec.message());
+}
+
+asio::awaitable<api::Response> handle_on_workers(std::shared_ptr<Context> context,
+                                                 api::Request request) {
+    co_return co_await asio::co_spawn(
+        context->workers,
+        [&]() -> asio::awaitable<api::Response> { co_return context->dispatch(request); },
+        asio::use_awaitable);
+}
+
+asio::awaitable<void> run_session(beast::tcp_stream stream, std::shared_ptr<Context> context) {
+    const auto remote = [&] {
+        boost::system::error_code ec;
+        const auto endpoint = stream.socket().remote_endpoint(ec);
+        return ec ? std::string("?") : endpoint.address().to_string();
+    }();
+    beast::flat_buffer buffer;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(context->options.body_limit);
+        stream.expires_after(context->options.idle_timeout);
+
+        auto [header_ec, header_bytes] =
+            co_await http::async_read_header(stream, buffer, parser, use_nothrow);
+        // Clients such as curl wait for "100 Continue" before sending a large body.
+        if (!header_ec && parser.get()[http::field::expect] == "100-continue") {
+            http::response<http::empty_body> go_on{http::status::continue_, 11};
+            co_await http::async_write(stream, go_on, use_nothrow);
+        }
+        boost::system::error_code read_ec = header_ec;
+        if (!read_ec) {
+            auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, use_nothrow);
+            read_ec = body_ec;
+        }
+        if (read_ec) {
+            if (auto refusal = refusal_for(read_ec, context->options)) {
+                log::info(context->options.name, "refused a request from ", remote, ": ",
+                          read_ec.message());
+                auto answer = to_beast_response(std::move(*refusal), 11, false);
+                co_await http::async_write(stream, answer, use_nothrow);
+            }
+            break;
+        }
+
+        auto request = parser.release();
+        const bool keep_alive = request.keep_alive();
+        auto answer = co_await handle_on_workers(context, to_api_request(request, remote));
+        log::debug(context->options.name, request.method_string(), ' ', request.target(), " -> ",
+                   answer.status);
+        auto response = to_beast_response(std::move(answer), request.version(), keep_alive);
+        stream.expires_after(context->options.idle_timeout);
+        auto [write_ec, written] = co_await http::async_write(stream, response, use_nothrow);
+        if (write_ec || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Context> context) {
+    for (;;) {
+        auto [ec, socket] =
+            co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), use_nothrow);
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (ec) {
+            // EMFILE and friends: log and keep serving the connections we have.
+            log::warn(context->options.name, "accept failed: ", ec.message());
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, run_session(beast::tcp_stream(std::move(socket)), context),
+                       [name = context->options.name](std::exception_ptr failure) {
+                           if (!failure) return;
+                           try {
+                               std::rethrow_exception(failure);
+                           } catch (const std::exception& e) {
+                               log::error(name, "connection ended by an error: ", e.what());
+                           }
+                       });
+    }
+}
+
+}  // namespace
+
+void serve(tcp::acceptor& acceptor, asio::thread_pool& workers, Dispatch dispatch,
+           Options options) {
+    auto context = std::make_shared<Context>(Context{workers, std::move(dispatch), std::move(options)});
+    asio::co_spawn(acceptor.get_executor(), accept_loop(acceptor, std::move(context)),
+                   asio::detached);
+}
+
+}  // namespace iotemu::http_server

@@ -1,0 +1,29 @@
+// Emulator: the whole process wired together — data dir and TLS identity, registry, API router,
+// listeners, worker pool, signals. Construction binds every port (throws with a clear message
+// when one is taken); run() serves until stop() or SIGINT/SIGTERM. No Asio in this header.
+#pragma once
+
+#include <memory>
+
+#include "app/options.hpp"
+#include "app/ready_file.hpp"
+
+namespace iotemu::app {
+
+class Emulator {
+public:
+    explicit Emulator(const Options& options);
+    ~Emulator();
+    Emulator(const Emulator&) = delete;
+    Emulator& operator=(const Emulator&) = delete;
+
+    const Endpoints& endpoints() const;
+    void run();   // blocks; returns after stop() or a signal
+    void stop();  // thread-safe
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace iotemu::app

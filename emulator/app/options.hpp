@@ -1,0 +1,36 @@
+// The executable's flags (the README's contract): parse argv into Options, or explain what is wrong.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.hpp"
+#include "common/result.hpp"
+
+namespace iotemu::app {
+
+struct Options {
+    std::string host = "127.0.0.1";
+    std::uint16_t api_port = 4580;
+    std::uint16_t mqtt_port = 8883;
+    std::uint16_t https_port = 8443;
+    std::string data_dir = "./.iot-emulator";
+    std::string region = "us-east-1";
+    std::string account_id = "123456789012";
+    std::optional<std::string> ready_file;
+    log::Level log_level = log::Level::info;
+};
+
+// Either Options, or a message for stderr (exit 2). `--help` yields the usage text as the error
+// with `help` set, so the caller can print it to stdout and exit 0.
+struct OptionsError {
+    std::string message;
+    bool help = false;
+};
+
+Result<Options, OptionsError> parse_options(const std::vector<std::string>& args);
+std::string usage();
+
+}  // namespace iotemu::app

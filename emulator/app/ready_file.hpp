@@ -1,0 +1,27 @@
+// The ready file: the emulator's endpoints as one JSON object, written atomically once every
+// listener is bound, so tests read it instead of sleeping. Keys never change meaning; later
+// listeners add keys.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace iotemu::app {
+
+struct Endpoints {
+    std::string host;
+    std::uint16_t api_port = 0;
+    std::uint16_t mqtt_port = 0;
+    std::uint16_t https_port = 0;
+    std::filesystem::path server_ca_file;
+    std::string region;
+    std::string account_id;
+
+    std::string api_endpoint() const;  // "http://127.0.0.1:4580" ("http://[::1]:4580" for IPv6)
+};
+
+std::string ready_json(const Endpoints& endpoints);
+void write_ready_file(const std::filesystem::path& path, const Endpoints& endpoints);
+
+}  // namespace iotemu::app
