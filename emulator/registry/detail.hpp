@@ -43,6 +43,19 @@ void require_expected_version(std::string_view kind, const std::string& name, st
 // A PEM that must hold one certificate; CertificateValidationException names `what` otherwise.
 pki::X509Certificate parse_certificate(std::string_view pem, std::string_view what);
 
+// ---- certificates ---------------------------------------------------------------------------
+
+// A record for a parsed certificate (id, ARN, PEM, validity, dates, a fresh generation id); the
+// caller inserts it under the write lock.
+model::Certificate new_certificate(const model::Account& account,
+                                   const pki::X509Certificate& certificate,
+                                   model::CertificateStatus status, model::CertificateMode mode,
+                                   std::optional<std::string> ca_certificate_id);
+
+// Whether the registered CA `ca` directly signed `certificate`: its subject is the certificate's
+// issuer and its key verifies the signature (spec §2.4, §3.2). False if its PEM does not parse.
+bool is_signed_by(const pki::X509Certificate& certificate, const model::CaCertificate& ca);
+
 // ---- lookups --------------------------------------------------------------------------------
 
 // The entry under `key`, or ResourceNotFoundException "<kind> <key> cannot be found."

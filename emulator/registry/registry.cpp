@@ -18,7 +18,11 @@ Registry::Registry(model::Account account, pki::Issuer aws_issuer, std::unique_p
       store_(std::move(store)),
       state_(store_->load()) {}
 
-void Registry::commit() { store_->save(state_); }
+// Release: a reader that sees the new generation and then takes the lock sees this change.
+void Registry::commit() {
+    store_->save(state_);
+    generation_.fetch_add(1, std::memory_order_release);
+}
 
 // Spec §1.1: minted on the first call, the same until deleted.
 std::string Registry::get_registration_code() {

@@ -5,8 +5,12 @@
 // or any I/O. Knows no HTTP and no JSON.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -17,7 +21,9 @@
 #include "model/certificate.hpp"
 #include "model/policy.hpp"
 #include "model/thing.hpp"
+#include "pki/certificate.hpp"
 #include "pki/issue.hpp"
+#include "policy/evaluate.hpp"
 #include "registry/state.hpp"
 #include "registry/store.hpp"
 
@@ -113,6 +119,29 @@ struct ListThingGroupsFilter {
     bool recursive = true;
 };
 
+// What presenting a certificate chain at connect time leads to (spec §3.4).
+enum class DeviceVerdict {
+    accepted,    // a known ACTIVE certificate: go on to MQTT CONNECT
+    registered,  // unknown, signed by an ACTIVE CA with auto-registration ENABLE: now
+                 // PENDING_ACTIVATION; publish the registration event, drop the connection
+    pending,     // already PENDING_ACTIVATION: publish the event again, drop the connection
+    refused,     // anything else: register nothing, drop the connection
+};
+
+struct DeviceAuthentication {
+    DeviceVerdict verdict = DeviceVerdict::refused;
+    std::optional<model::Certificate> certificate;  // the certificate, unless refused
+    std::string reason;                             // why it was refused, for the log
+};
+
+// Everything policy evaluation needs about a connection's principal (spec §5.1–5.2): the default
+// versions of the policies attached to its certificate, compiled once per policy version and
+// shared, and the thing named by the client id when that thing is attached to the certificate.
+struct PrincipalPolicies {
+    std::vector<std::shared_ptr<const policy::CompiledPolicy>> policies;
+    std::optional<model::Thing> attached_thing;
+};
+
 // A policy together with the version an operation created or read.
 struct PolicyVersionView {
     model::Policy policy;
@@ -203,8 +232,8 @@ public:
     model::Policy get_policy(std::string_view policy_name) const;
     Page<model::Policy> list_policies(const PageRequest& page) const;
     void delete_policy(std::string_view policy_name);
-    PolicyVersionView create_policy_version(std::string_view policy_name,
-                                            std::string_view document, bool set_as_default);
+    PolicyVersionView create_policy_version(std::string_view policy_name, std::string_view document,
+                                            bool set_as_default);
     PolicyVersionView get_policy_version(std::string_view policy_name,
                                          std::string_view version_id) const;
     std::vector<PolicyVersionView> list_policy_versions(std::string_view policy_name) const;
@@ -220,6 +249,31 @@ public:
     Page<std::string> list_targets_for_policy(std::string_view policy_name,
                                               const PageRequest& page) const;
 
+    // ---- the broker's questions (spec §3.4, §5) ----
+
+    // The connect-time decision for a TLS client chain: chain[0] is the device certificate, any
+    // further certificates are what the device sent after it (its CA, spec §3.2). Registers an
+    // unknown certificate PENDING_ACTIVATION when its direct signer is a registered ACTIVE CA with
+    // auto-registration ENABLE. Never throws for bad input.
+    DeviceAuthentication authenticate_device(const std::vector<pki::X509Certificate>& chain);
+
+    // Policies of a certificate principal ("arn:…:cert/<id>") and, when `client_id` names a thing
+    // attached to it, that thing. Cheap to call per packet while generation() is unchanged.
+    PrincipalPolicies principal_policies(std::string_view principal_arn,
+                                         std::string_view client_id) const;
+
+    // Grows with every committed change, so callers can cache what they derived from the state.
+    std::uint64_t generation() const noexcept {
+        return generation_.load(std::memory_order_acquire);
+    }
+
+    // Called after a certificate's status changed, it was deleted or it was auto-registered
+    // (PENDING_ACTIVATION), outside the lock, on the thread that made the change: the broker drops
+    // connections that are no longer ACTIVE (spec §2.2). Set once at start-up, before any traffic.
+    using CertificateListener =
+        std::function<void(const model::Certificate& certificate, bool deleted)>;
+    void on_certificate_change(CertificateListener listener);
+
 private:
     // The last step of every successful mutation, under the write lock: hand the state to the
     // store. Operations validate fully before they change anything, so a throw leaves no trace.
@@ -227,12 +281,28 @@ private:
     // Takes the write lock, refuses a duplicate id (ResourceAlreadyExistsException), inserts and
     // commits: the end of every certificate-creating operation that needs no CA.
     void add_certificate(const model::Certificate& record);
+    // Hands a certificate change captured under the write lock to the listener; call it only
+    // after that lock is released, so the listener may call back into the registry.
+    void notify_certificate_change(const model::Certificate& certificate, bool deleted) const;
+    // The compiled default version of `policy` (from compiled_, compiling on a miss); null if the
+    // document does not parse. The caller holds the lock, shared or exclusive.
+    std::shared_ptr<const policy::CompiledPolicy> compiled_default_version(
+        const model::Policy& policy) const;
+    // Drops compiled_ entries for `policy_name`: one version, or all of them. Under the write
+    // lock, so no reader re-adds a stale entry: a re-created policy restarts at version 1.
+    void forget_compiled(std::string_view policy_name,
+                         std::optional<std::string_view> version_id = std::nullopt);
 
     model::Account account_;
     pki::Issuer aws_issuer_;
     std::unique_ptr<Store> store_;
     mutable std::shared_mutex mutex_;
     State state_;
+    std::atomic<std::uint64_t> generation_{0};
+    CertificateListener certificate_listener_;
+    // Compiled policy versions by "<policy name>/<version id>"; filled on demand.
+    mutable std::mutex compiled_mutex_;
+    mutable std::map<std::string, std::shared_ptr<const policy::CompiledPolicy>> compiled_;
 };
 
 }  // namespace iotemu::registry

@@ -53,9 +53,8 @@ const model::CaCertificate& find_signer(const State& state, const pki::X509Certi
     const std::string issuer = certificate.issuer().one_line();
     const model::CaCertificate* signer = nullptr;
     for (const auto& [id, entry] : state.ca_certificates) {
-        if (entry.value.subject != issuer) continue;
-        const auto ca = pki::X509Certificate::from_pem(entry.value.pem);
-        if (!ca || !certificate.is_signed_by(*ca)) continue;
+        if (entry.value.subject != issuer || !detail::is_signed_by(certificate, entry.value))
+            continue;
         // Several registered CAs with the same subject and key: the caller must pick (spec §2.4).
         if (signer)
             detail::throw_error(aws_errors::certificate_conflict,
@@ -68,25 +67,6 @@ const model::CaCertificate& find_signer(const State& state, const pki::X509Certi
                             "The certificate is not signed by a registered CA certificate "
                             "(AWS IoT needs the direct signer registered, not an ancestor).");
     return *signer;
-}
-
-// A record for a parsed certificate; the caller inserts it under the write lock.
-model::Certificate new_certificate(const model::Account& account,
-                                   const pki::X509Certificate& certificate,
-                                   CertificateStatus status, CertificateMode mode,
-                                   std::optional<std::string> ca_certificate_id) {
-    model::Certificate record;
-    record.id = certificate.id();
-    record.arn = account.arn("cert", record.id);
-    record.pem = certificate.to_pem();
-    record.ca_certificate_id = std::move(ca_certificate_id);
-    record.status = status;
-    record.mode = mode;
-    record.owned_by = account.account_id;
-    record.creation_date = record.last_modified_date = now();
-    record.generation_id = random_uuid();
-    record.validity = certificate.validity();
-    return record;
 }
 
 // Duplicate check and insert; the caller holds the write lock and commits.
@@ -139,7 +119,7 @@ model::Certificate Registry::register_certificate(const RegisterCertificateReque
                             "The CA certificate " + ca.id +
                                 " is INACTIVE; activate it before registering certificates "
                                 "signed by it.");
-    const auto record = new_certificate(account_, certificate, status, ca.mode, ca.id);
+    const auto record = detail::new_certificate(account_, certificate, status, ca.mode, ca.id);
     insert_certificate(state_, record);
     commit();
     return record;
@@ -150,8 +130,8 @@ model::Certificate Registry::register_certificate_without_ca(
     const CertificateStatus initial = requested_status(status);
     const auto certificate = detail::parse_certificate(certificate_pem, "certificate");
     require_currently_valid(certificate);
-    const auto record =
-        new_certificate(account_, certificate, initial, CertificateMode::sni_only, std::nullopt);
+    const auto record = detail::new_certificate(account_, certificate, initial,
+                                                CertificateMode::sni_only, std::nullopt);
     add_certificate(record);
     return record;
 }
@@ -161,8 +141,8 @@ KeysAndCertificate Registry::create_keys_and_certificate(bool set_as_active) {
     const auto key = pki::PrivateKey::generate(pki::KeyType::rsa_2048);
     const auto certificate = pki::issue_certificate(aws_issued_profile({}),
                                                     pki::PublicKey::from_private(key), aws_issuer_);
-    const auto record = new_certificate(account_, certificate, active_if(set_as_active),
-                                        CertificateMode::default_mode, std::nullopt);
+    const auto record = detail::new_certificate(account_, certificate, active_if(set_as_active),
+                                                CertificateMode::default_mode, std::nullopt);
     add_certificate(record);
     return {record, key.public_key_pem(), key.to_pem()};
 }
@@ -176,8 +156,8 @@ model::Certificate Registry::create_certificate_from_csr(std::string_view csr_pe
     // Signed outside the lock; the same CSR twice gives two distinct certificates (model doc).
     const auto certificate = pki::issue_certificate(aws_issued_profile(csr->subject().entries),
                                                     csr->public_key(), aws_issuer_);
-    const auto record = new_certificate(account_, certificate, active_if(set_as_active),
-                                        CertificateMode::default_mode, std::nullopt);
+    const auto record = detail::new_certificate(account_, certificate, active_if(set_as_active),
+                                                CertificateMode::default_mode, std::nullopt);
     add_certificate(record);
     return record;
 }
@@ -213,44 +193,81 @@ Page<model::Certificate> Registry::list_certificates_by_ca(std::string_view ca_c
                             page);
 }
 
-// Spec §2.2: idempotent; REVOKED is terminal ([inf] CertificateStateException).
+// Spec §2.2: idempotent; REVOKED is terminal ([inf] CertificateStateException). A real change
+// reaches the certificate listener once the lock is released (the broker drops its connections).
 void Registry::update_certificate(std::string_view certificate_id,
                                   model::CertificateStatus new_status) {
     detail::require_valid_name(detail::NameKind::certificate_id, certificate_id);
     require_settable_status(new_status);
-    std::unique_lock lock(mutex_);
-    auto& certificate =
-        detail::find_or_throw(state_.certificates, certificate_id, "Certificate").value;
-    if (certificate.status == new_status) return;
-    if (certificate.status == CertificateStatus::revoked)
-        detail::throw_error(aws_errors::certificate_state,
-                            "The certificate is REVOKED; a revoked certificate's status cannot be "
-                            "changed.");
-    certificate.status = new_status;
-    certificate.last_modified_date = now();
-    commit();
+    model::Certificate changed;
+    {
+        std::unique_lock lock(mutex_);
+        auto& certificate =
+            detail::find_or_throw(state_.certificates, certificate_id, "Certificate").value;
+        if (certificate.status == new_status) return;
+        if (certificate.status == CertificateStatus::revoked)
+            detail::throw_error(aws_errors::certificate_state,
+                                "The certificate is REVOKED; a revoked certificate's status "
+                                "cannot be changed.");
+        certificate.status = new_status;
+        certificate.last_modified_date = now();
+        commit();
+        changed = certificate;
+    }
+    notify_certificate_change(changed, /*deleted=*/false);
 }
 
 // Spec §2.3, checks in moto's order: status, things, then policies unless forced.
 void Registry::delete_certificate(std::string_view certificate_id, bool force_delete) {
     detail::require_valid_name(detail::NameKind::certificate_id, certificate_id);
-    std::unique_lock lock(mutex_);
-    const auto& certificate =
-        detail::find_or_throw(state_.certificates, certificate_id, "Certificate").value;
-    if (certificate.status == CertificateStatus::active)
-        detail::throw_error(aws_errors::certificate_state,
-                            "Certificate must be deactivated (not ACTIVE) before deletion.");
-    const std::string arn = certificate.arn;
-    if (detail::contains_anywhere(state_.thing_principals, arn))
-        detail::throw_error(aws_errors::delete_conflict,
-                            "Things must be detached before deletion (arn: " + arn + ")");
-    if (!force_delete && detail::contains_anywhere(state_.policy_targets, arn))
-        detail::throw_error(
-            aws_errors::delete_conflict,
-            "Certificate policies must be detached before deletion (arn: " + arn + ")");
-    detail::erase_everywhere(state_.policy_targets, arn);  // forced, or none
-    state_.certificates.erase(std::string(certificate_id));
-    commit();
+    model::Certificate deleted;
+    {
+        std::unique_lock lock(mutex_);
+        const auto& certificate =
+            detail::find_or_throw(state_.certificates, certificate_id, "Certificate").value;
+        if (certificate.status == CertificateStatus::active)
+            detail::throw_error(aws_errors::certificate_state,
+                                "Certificate must be deactivated (not ACTIVE) before deletion.");
+        const std::string arn = certificate.arn;
+        if (detail::contains_anywhere(state_.thing_principals, arn))
+            detail::throw_error(aws_errors::delete_conflict,
+                                "Things must be detached before deletion (arn: " + arn + ")");
+        if (!force_delete && detail::contains_anywhere(state_.policy_targets, arn))
+            detail::throw_error(
+                aws_errors::delete_conflict,
+                "Certificate policies must be detached before deletion (arn: " + arn + ")");
+        deleted = certificate;
+        detail::erase_everywhere(state_.policy_targets, arn);  // forced, or none
+        state_.certificates.erase(std::string(certificate_id));
+        commit();
+    }
+    notify_certificate_change(deleted, /*deleted=*/true);
 }
 
+namespace detail {
+
+model::Certificate new_certificate(const model::Account& account,
+                                   const pki::X509Certificate& certificate,
+                                   CertificateStatus status, CertificateMode mode,
+                                   std::optional<std::string> ca_certificate_id) {
+    model::Certificate record;
+    record.id = certificate.id();
+    record.arn = account.arn("cert", record.id);
+    record.pem = certificate.to_pem();
+    record.ca_certificate_id = std::move(ca_certificate_id);
+    record.status = status;
+    record.mode = mode;
+    record.owned_by = account.account_id;
+    record.creation_date = record.last_modified_date = now();
+    record.generation_id = random_uuid();
+    record.validity = certificate.validity();
+    return record;
+}
+
+bool is_signed_by(const pki::X509Certificate& certificate, const model::CaCertificate& ca) {
+    const auto parsed = pki::X509Certificate::from_pem(ca.pem);
+    return parsed && certificate.is_signed_by(*parsed);
+}
+
+}  // namespace detail
 }  // namespace iotemu::registry

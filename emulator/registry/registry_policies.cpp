@@ -86,6 +86,7 @@ void Registry::delete_policy(std::string_view policy_name) {
                             "The policy " + policy.name +
                                 " has non-default versions; delete them (DeletePolicyVersion) "
                                 "before deleting the policy.");
+    forget_compiled(policy.name);
     state_.next_policy_version.erase(policy.name);
     state_.policies.erase(policy.name);
     commit();
@@ -144,6 +145,7 @@ void Registry::delete_policy_version(std::string_view policy_name, std::string_v
                             "Cannot delete the default version of a policy; set another version "
                             "as default or use DeletePolicy.");
     std::erase_if(policy.versions, [&](const auto& v) { return v.version_id == version_id; });
+    forget_compiled(policy.name, version_id);
     policy.last_modified_date = now();
     commit();
 }
