@@ -1,0 +1,46 @@
+// Outbound QoS 1 messages of one connection: packet identifiers ([MQTT-2.3.1-1], -2), the window
+// of unacknowledged messages AWS bounds (spec §6.3) and the queue behind it, in order (§4.6).
+// Sans-I/O: no clock, no retries; redelivery after a reconnect is the session's business.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "mqtt/packet.hpp"
+
+namespace iotemu::mqtt {
+
+class Outbound {
+public:
+    // At most `max_inflight` messages await a PUBACK at a time (1..65535).
+    explicit Outbound(std::size_t max_inflight);
+
+    // Takes a QoS 1 message. Returns it with its packet id when it may be sent now; otherwise it
+    // waits behind the others and nullopt is returned. A waiting message has no id yet: ids are
+    // given out when a message enters the window, so only those in flight need to be unique.
+    std::optional<Publish> push(Publish message);
+
+    // A PUBACK: releases `id` and returns the waiting message that may now be sent, if any. An id
+    // not in flight (late, duplicate or invented) changes nothing.
+    std::optional<Publish> acknowledge(PacketId id);
+
+    // Every message not acknowledged, in flight in send order and then waiting; empties this.
+    std::vector<Publish> take_unacknowledged();
+
+    std::size_t inflight() const noexcept { return inflight_.size(); }
+    std::size_t waiting() const noexcept { return waiting_.size(); }
+
+private:
+    PacketId next_free_id();
+    bool in_flight(PacketId id) const;
+    Publish enter_window(Publish message);
+
+    std::size_t max_inflight_;
+    std::deque<Publish> inflight_;  // send order
+    std::deque<Publish> waiting_;   // arrival order, packet_id 0
+    PacketId last_id_ = 0;
+};
+
+}  // namespace iotemu::mqtt
