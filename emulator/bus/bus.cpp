@@ -1,0 +1,278 @@
+// Bus: the subscription index (a TopicTree plus a side table of shared-subscription groups), the
+// subscriber table and the retained store. Owns no thread and no socket; never calls a subscriber
+// while holding a lock (the Beast chat-multi shape: copy under the lock, deliver after it).
+#include "bus/bus.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+
+#include "mqtt/topic.hpp"
+
+namespace iotemu::bus {
+namespace {
+
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+        return std::hash<std::string_view>{}(text);
+    }
+};
+template <typename Value>
+using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
+
+bool has_wildcard(std::string_view filter) {
+    return filter.find_first_of("+#") != std::string_view::npos;
+}
+
+// Who receives one message, resolved under the lock and called after it.
+struct Delivery {
+    SubscriberId id = 0;
+    std::shared_ptr<Subscriber> subscriber;
+    mqtt::QoS qos = mqtt::QoS::at_most_once;
+};
+
+}  // namespace
+
+// Lock choice: one std::mutex, not a shared_mutex. publish() is the hot path, but its critical
+// section is short (a trie walk and a few weak_ptr locks; delivery happens outside) and it writes
+// anyway: it advances shared-subscription cursors and forgets expired subscribers. A reader lock
+// would need atomics for the cursors and an unlock/relock to clean up, and every shared acquire
+// still does an atomic read-modify-write on the rwlock's one reader count, so concurrent
+// publishers ping-pong that cache line exactly as they would a mutex, at a higher cost per
+// acquire. glibc's rwlock also prefers readers by default, so a publish storm could starve a
+// SUBSCRIBE. With the default single I/O thread there is no contention to win back.
+//
+// Shared subscriptions: each group (`$share/<name>/<filter>`) gets an id from the subscribers' id
+// space and sits in the TopicTree under its inner filter like one more subscriber. When publish()
+// matches a group id it picks the group's next live member, round-robin.
+struct Bus::Impl {
+    struct Member {
+        SubscriberId id = 0;
+        mqtt::QoS qos = mqtt::QoS::at_most_once;
+    };
+    struct Group {
+        std::string key;              // the whole `$share/<name>/<filter>`, as subscribed
+        std::string filter;           // the inner filter, as indexed in the tree
+        std::vector<Member> members;  // in joining order; the cursor walks this
+        std::size_t next = 0;
+    };
+    struct Entry {
+        std::weak_ptr<Subscriber> subscriber;
+        std::vector<SubscriberId> groups;  // the shared groups it is a member of
+    };
+
+    mutable std::mutex mutex;  // guards everything up to retained_mutex
+    mqtt::TopicTree tree;
+    std::unordered_map<SubscriberId, Entry> subscribers;
+    std::unordered_map<SubscriberId, Group> groups;
+    TextMap<SubscriberId> group_ids;  // by key
+    SubscriberId last_id = 0;
+    std::size_t sweep_at = 64;  // attach() sweeps expired subscribers when the table reaches this
+
+    mutable std::mutex retained_mutex;
+    TextMap<Message> retained;
+
+    // Everything below: call with `mutex` held.
+
+    // Removes a subscriber, its subscriptions and its group memberships. Idempotent.
+    void forget(SubscriberId id) {
+        const auto entry = subscribers.find(id);
+        if (entry == subscribers.end()) return;
+        tree.erase_all(id);
+        for (const auto group : entry->second.groups) leave(group, id);
+        subscribers.erase(entry);
+    }
+
+    // Removes `member` from a group (keeping the cursor on the member that was next); a group
+    // left empty leaves the tree.
+    void leave(SubscriberId group_id, SubscriberId member) {
+        const auto found = groups.find(group_id);
+        if (found == groups.end()) return;
+        auto& group = found->second;
+        const auto at = std::find_if(group.members.begin(), group.members.end(),
+                                     [member](const Member& m) { return m.id == member; });
+        if (at == group.members.end()) return;
+        const auto index = static_cast<std::size_t>(at - group.members.begin());
+        group.members.erase(at);
+        if (index < group.next) --group.next;
+        if (group.next >= group.members.size()) group.next = 0;
+        if (!group.members.empty()) return;
+        tree.erase(group.filter, group_id);
+        group_ids.erase(group.key);
+        groups.erase(found);
+    }
+
+    std::shared_ptr<Subscriber> live(SubscriberId id, std::vector<SubscriberId>& expired) {
+        const auto entry = subscribers.find(id);
+        if (entry == subscribers.end()) return nullptr;
+        auto subscriber = entry->second.subscriber.lock();
+        if (!subscriber) expired.push_back(id);
+        return subscriber;
+    }
+
+    // The group's next live member, in turn; expired members are skipped (and reported).
+    std::optional<Delivery> next_member(Group& group, std::vector<SubscriberId>& expired) {
+        for (std::size_t tried = 0; tried < group.members.size(); ++tried) {
+            const Member member = group.members[group.next];
+            group.next = (group.next + 1) % group.members.size();
+            if (auto subscriber = live(member.id, expired))
+                return Delivery{member.id, std::move(subscriber), member.qos};
+        }
+        return std::nullopt;
+    }
+
+    void sweep_expired() {
+        std::vector<SubscriberId> expired;
+        for (const auto& [id, entry] : subscribers)
+            if (entry.subscriber.expired()) expired.push_back(id);
+        for (const auto id : expired) forget(id);
+    }
+};
+
+Bus::Bus() : impl_(std::make_unique<Impl>()) {}
+Bus::~Bus() = default;
+
+SubscriberId Bus::attach(std::weak_ptr<Subscriber> subscriber) {
+    const std::lock_guard lock(impl_->mutex);
+    // Sessions detach themselves; this sweep only bounds the table when one is dropped without
+    // detaching and never sees a matching publish. Doubling the threshold keeps it amortised O(1).
+    if (impl_->subscribers.size() >= impl_->sweep_at) {
+        impl_->sweep_expired();
+        impl_->sweep_at = std::max<std::size_t>(64, 2 * impl_->subscribers.size());
+    }
+    const auto id = ++impl_->last_id;
+    impl_->subscribers.emplace(id, Impl::Entry{std::move(subscriber), {}});
+    return id;
+}
+
+void Bus::detach(SubscriberId id) {
+    const std::lock_guard lock(impl_->mutex);
+    impl_->forget(id);
+}
+
+std::vector<Message> Bus::subscribe(SubscriberId id, std::string_view filter, mqtt::QoS qos) {
+    if (!mqtt::is_valid_topic_filter(filter))
+        throw std::invalid_argument("bus: invalid topic filter '" + std::string(filter) + "'");
+    {
+        const std::lock_guard lock(impl_->mutex);
+        const auto entry = impl_->subscribers.find(id);
+        if (entry == impl_->subscribers.end()) return {};
+
+        if (const auto shared = mqtt::parse_shared_subscription(filter)) {
+            auto [key, created] = impl_->group_ids.try_emplace(std::string(filter), 0);
+            if (created) {
+                key->second = ++impl_->last_id;
+                impl_->groups.emplace(key->second,
+                                      Impl::Group{key->first, std::string(shared->filter), {}, 0});
+                // The tree's QoS for a group is unused: each member carries its own.
+                impl_->tree.insert(shared->filter, key->second, mqtt::QoS::at_most_once);
+            }
+            auto& members = impl_->groups.at(key->second).members;
+            const auto member = std::find_if(members.begin(), members.end(),
+                                             [id](const Impl::Member& m) { return m.id == id; });
+            if (member != members.end()) {
+                member->qos = qos;
+            } else {
+                members.push_back({id, qos});
+                entry->second.groups.push_back(key->second);
+            }
+            return {};  // shared subscriptions get no retained messages (spec §6.2)
+        }
+        impl_->tree.insert(filter, id, qos);
+    }
+
+    // Read the retained store after the subscription is in the tree: a concurrent retained
+    // publish either matched the new subscription or stored before this read, so it is not lost
+    // (it may arrive twice, which QoS 1 allows).
+    if (has_wildcard(filter)) return {};  // AWS: no retained delivery to wildcards (spec §6.2)
+    auto message = retained(filter);
+    if (!message) return {};
+    message->qos = std::min(message->qos, qos);
+    return {std::move(*message)};
+}
+
+void Bus::unsubscribe(SubscriberId id, std::string_view filter) {
+    const std::lock_guard lock(impl_->mutex);
+    if (!mqtt::is_shared_subscription(filter)) {
+        impl_->tree.erase(filter, id);
+        return;
+    }
+    const auto key = impl_->group_ids.find(filter);
+    const auto entry = impl_->subscribers.find(id);
+    if (key == impl_->group_ids.end() || entry == impl_->subscribers.end()) return;
+    const auto group_id = key->second;
+    std::erase(entry->second.groups, group_id);
+    impl_->leave(group_id, id);
+}
+
+void Bus::publish(const Message& message) {
+    assert(mqtt::is_valid_topic_name(message.topic));
+    // Store before matching (see subscribe()). An empty retained payload deletes the topic's
+    // retained message and is still delivered (spec §6.2).
+    if (message.retain) {
+        const std::lock_guard lock(impl_->retained_mutex);
+        if (message.payload.empty())
+            impl_->retained.erase(message.topic);
+        else
+            impl_->retained.insert_or_assign(message.topic, message);
+    }
+
+    // Not thread_local: a subscriber may publish from inside deliver() on this thread, which
+    // would overwrite the list being walked. `matches` is only used under the lock, so it can be.
+    std::vector<Delivery> deliveries;
+    {
+        thread_local std::vector<mqtt::Subscriber> matches;
+        std::vector<SubscriberId> expired;
+        const std::lock_guard lock(impl_->mutex);
+        impl_->tree.match(message.topic, matches);
+        deliveries.reserve(matches.size());
+        for (const auto& match : matches) {
+            if (const auto group = impl_->groups.find(match.id); group != impl_->groups.end()) {
+                if (auto member = impl_->next_member(group->second, expired))
+                    deliveries.push_back(std::move(*member));
+            } else if (auto subscriber = impl_->live(match.id, expired)) {
+                deliveries.push_back({match.id, std::move(subscriber), match.qos});
+            }
+        }
+        for (const auto id : expired) impl_->forget(id);
+    }
+
+    // One delivery per subscriber. A member chosen by a group that also matches through its own
+    // filters, or through another group, gets one copy at the highest QoS: MQTT 5 §4.8.2 would
+    // send it a second copy, but without subscription identifiers (AWS: "Subscription Identifier
+    // Available 0", spec §6.2) the copies are indistinguishable, and the Subscriber contract is
+    // one call per message. The group's turn is still spent on that member.
+    std::sort(deliveries.begin(), deliveries.end(), [](const Delivery& a, const Delivery& b) {
+        return a.id < b.id || (a.id == b.id && a.qos > b.qos);
+    });
+    deliveries.erase(std::unique(deliveries.begin(), deliveries.end(),
+                                 [](const Delivery& a, const Delivery& b) { return a.id == b.id; }),
+                     deliveries.end());
+
+    for (const auto& delivery : deliveries)
+        delivery.subscriber->deliver(message, std::min(delivery.qos, message.qos));
+}
+
+std::optional<Message> Bus::retained(std::string_view topic) const {
+    const std::lock_guard lock(impl_->retained_mutex);
+    const auto found = impl_->retained.find(topic);
+    if (found == impl_->retained.end()) return std::nullopt;
+    return found->second;
+}
+
+std::size_t Bus::retained_count() const {
+    const std::lock_guard lock(impl_->retained_mutex);
+    return impl_->retained.size();
+}
+
+std::size_t Bus::subscriber_count() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->subscribers.size();
+}
+
+}  // namespace iotemu::bus

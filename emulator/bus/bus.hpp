@@ -1,0 +1,81 @@
+// Bus: the in-process publish/subscribe that the MQTT broker, the HTTPS data plane, the rules
+// engine and the event publisher meet on (ARCHITECTURE "One bus"). Owns the subscription index
+// and the retained messages (spec §6.2); knows nothing of sockets, sessions or policies.
+// Thread-safe: one mutex around the index, never held while delivering. Sans-I/O.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqtt/packet.hpp"
+#include "mqtt/topic_tree.hpp"
+
+namespace iotemu::bus {
+
+using SubscriberId = mqtt::SubscriberId;
+
+// One published message and who published it (rules read clientid() and principal() from it).
+struct Message {
+    std::string topic;
+    std::string payload;  // bytes
+    mqtt::QoS qos = mqtt::QoS::at_most_once;
+    bool retain = false;
+    std::optional<std::string> client_id;  // absent for HTTPS and the emulator's own events
+    std::optional<std::string> principal;  // certificate id of the publisher, if any
+    std::int64_t timestamp_ms = 0;
+};
+
+// A receiver of messages: an MQTT connection, a persistent session, the rules engine.
+class Subscriber {
+public:
+    virtual ~Subscriber() = default;
+    // Called on the publisher's thread, outside the bus lock, once per message per subscriber
+    // with the highest QoS among its matching filters and the shared groups that chose it (capped
+    // by the message's own QoS). `message.retain` is as published; clearing it for a live
+    // delivery [MQTT-3.3.1-9] is the session's business. May call back into the bus (publish,
+    // subscribe, detach). Must not block: a connection posts the message to its own executor.
+    virtual void deliver(const Message& message, mqtt::QoS qos) = 0;
+};
+
+class Bus {
+public:
+    Bus();
+    ~Bus();
+
+    // Registers a subscriber; the bus holds it weakly and forgets it when it expires.
+    SubscriberId attach(std::weak_ptr<Subscriber> subscriber);
+    // Removes a subscriber and every subscription it holds.
+    void detach(SubscriberId id);
+
+    // Adds or replaces one subscription. Returns the retained messages the new subscription
+    // receives: AWS delivers a retained message only to a filter equal to its topic, never to a
+    // wildcard filter (spec §6.2); a repeated subscribe gets it again [MQTT-3.8.4-3]. Each
+    // returned message's qos is already capped by `qos`. Shared subscriptions
+    // `$share/<group>/<filter>` deliver each message to one member of the group, in turn, and
+    // get no retained messages. `filter` must be valid (is_valid_topic_filter; the broker checks
+    // first): an invalid one throws std::invalid_argument. An id not attached is ignored.
+    std::vector<Message> subscribe(SubscriberId id, std::string_view filter, mqtt::QoS qos);
+    // Removes one subscription, plain or shared; one that does not exist is ignored.
+    void unsubscribe(SubscriberId id, std::string_view filter);
+
+    // Delivers to every matching subscriber (message.topic: a valid topic name). With retain:
+    // stores the message as the topic's retained message, or deletes it when the payload is empty
+    // (still delivered, spec §6.2).
+    void publish(const Message& message);
+
+    std::optional<Message> retained(std::string_view topic) const;
+    std::size_t retained_count() const;
+    // Attached subscribers the bus still holds; an expired one is forgotten lazily (at its next
+    // matching publish, or by a later attach).
+    std::size_t subscriber_count() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace iotemu::bus
