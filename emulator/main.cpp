@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
         log::info("emulator", "ready: ", app::ready_json(endpoints));
         std::cout << "iot-emulator is ready\n"
                   << "  control plane (aws --endpoint-url): " << endpoints.api_endpoint() << '\n'
-                  << "  MQTT over mutual TLS (reserved):    " << endpoints.host << ':'
+                  << "  MQTT over mutual TLS:              " << endpoints.host << ':'
                   << endpoints.mqtt_port << '\n'
                   << "  HTTPS data plane (reserved):        " << endpoints.host << ':'
                   << endpoints.https_port << '\n'

@@ -13,6 +13,8 @@
 #include "api/iot_service.hpp"
 #include "api/router.hpp"
 #include "app/server_identity.hpp"
+#include "broker/broker.hpp"
+#include "bus/bus.hpp"
 #include "common/log.hpp"
 #include "http_server/http_server.hpp"
 #include "registry/registry.hpp"
@@ -32,7 +34,8 @@ tcp::endpoint endpoint_for(const std::string& host, std::uint16_t port) {
 
 // Opens and binds; `listen` is left to the service that will accept on it. A port bound but not
 // yet listening refuses connections at once instead of letting them hang.
-tcp::acceptor bind_port(asio::io_context& io, const tcp::endpoint& endpoint, std::string_view what) {
+tcp::acceptor bind_port(asio::io_context& io, const tcp::endpoint& endpoint,
+                        std::string_view what) {
     tcp::acceptor acceptor(io);
     boost::system::error_code ec;
     acceptor.open(endpoint.protocol(), ec);
@@ -51,10 +54,13 @@ struct Emulator::Impl {
     asio::thread_pool workers{2};
     asio::signal_set signals{io, SIGINT, SIGTERM};
     tcp::acceptor api_acceptor;
-    tcp::acceptor mqtt_acceptor;   // bound now; the MQTT broker will listen on it
+    tcp::acceptor mqtt_acceptor;
+    std::optional<tcp::acceptor> alpn_acceptor;
     tcp::acceptor https_acceptor;  // bound now; the HTTPS data plane will listen on it
     ServerIdentity identity;
     registry::Registry registry;
+    bus::Bus bus;
+    broker::Broker broker;
     api::Router router;
     Endpoints endpoints;
 
@@ -63,19 +69,33 @@ struct Emulator::Impl {
           mqtt_acceptor(bind_port(io, endpoint_for(options.host, options.mqtt_port), "MQTT")),
           https_acceptor(bind_port(io, endpoint_for(options.host, options.https_port), "HTTPS")),
           identity(load_or_create_server_identity(options.data_dir, host_names(options.host))),
-          registry(model::Account{options.region, options.account_id}, identity.ca) {
-        endpoints = Endpoints{options.host,
-                              api_acceptor.local_endpoint().port(),
-                              mqtt_acceptor.local_endpoint().port(),
-                              https_acceptor.local_endpoint().port(),
-                              identity.ca_file,
-                              options.region,
-                              options.account_id};
+          registry(model::Account{options.region, options.account_id}, identity.ca),
+          broker(registry, bus,
+                 {identity.server_certificate.to_pem(), identity.server_key.to_pem()}) {
+        if (options.alpn_port)
+            alpn_acceptor.emplace(
+                bind_port(io, endpoint_for(options.host, *options.alpn_port), "ALPN MQTT"));
+        endpoints = Endpoints{
+            options.host,
+            api_acceptor.local_endpoint().port(),
+            mqtt_acceptor.local_endpoint().port(),
+            https_acceptor.local_endpoint().port(),
+            alpn_acceptor ? std::optional(alpn_acceptor->local_endpoint().port()) : std::nullopt,
+            identity.ca_file,
+            options.region,
+            options.account_id};
         api::add_iot_routes(router, registry,
                             {endpoints.host + ":" + std::to_string(endpoints.mqtt_port)});
         api_acceptor.listen();
-        http_server::serve(api_acceptor, workers,
-                           [this](const api::Request& request) { return router.dispatch(request); });
+        mqtt_acceptor.listen();
+        broker.listen(mqtt_acceptor, false);
+        if (alpn_acceptor) {
+            alpn_acceptor->listen();
+            broker.listen(*alpn_acceptor, true);
+        }
+        http_server::serve(api_acceptor, workers, [this](const api::Request& request) {
+            return router.dispatch(request);
+        });
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             log::info("emulator", "signal ", signal, " received; shutting down");

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <unistd.h>
 
 namespace iotemu::app {
 namespace {
@@ -27,10 +28,14 @@ std::optional<std::uint16_t> parse_port(const std::string& text) {
 std::string usage() {
     return "usage: iot-emulator [flags]\n"
            "  --host ADDR          address every listener binds (default 127.0.0.1)\n"
-           "  --api-port PORT      control-plane REST API, plain HTTP (default 4580; 0 = ephemeral)\n"
+           "  --api-port PORT      control-plane REST API, plain HTTP (default 4580;\n"
+           "                       0 = ephemeral)\n"
            "  --mqtt-port PORT     MQTT over mutual TLS (default 8883; 0 = ephemeral)\n"
            "  --https-port PORT    HTTPS data plane (default 8443; 0 = ephemeral)\n"
-           "  --data-dir DIR       server CA, server certificate and state (default ./.iot-emulator)\n"
+           "  --alpn-port PORT|off MQTT over TLS with ALPN x-amzn-mqtt-ca (default 443 as root,\n"
+           "                       else off; 0 = ephemeral)\n"
+           "  --data-dir DIR       server CA, server certificate and state\n"
+           "                       (default ./.iot-emulator)\n"
            "  --region NAME        region in ARNs (default us-east-1)\n"
            "  --account-id ID      12-digit account id in ARNs (default 123456789012)\n"
            "  --ready-file PATH    write endpoints as JSON here once every listener is bound\n"
@@ -40,6 +45,7 @@ std::string usage() {
 
 Result<Options, OptionsError> parse_options(const std::vector<std::string>& args) {
     Options options;
+    if (geteuid() == 0) options.alpn_port = 443;  // AWS's port, where only root may bind
     auto port_setter = [](std::uint16_t& target) {
         return [&target](const std::string& value) -> std::optional<std::string> {
             const auto port = parse_port(value);
@@ -50,7 +56,8 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
     };
     using Setter = std::function<std::optional<std::string>(const std::string&)>;
     const std::map<std::string, Setter> setters{
-        {"--host", [&](const std::string& v) -> std::optional<std::string> {
+        {"--host",
+         [&](const std::string& v) -> std::optional<std::string> {
              if (v.empty()) return "expects an address";
              options.host = v;
              return std::nullopt;
@@ -58,27 +65,43 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
         {"--api-port", port_setter(options.api_port)},
         {"--mqtt-port", port_setter(options.mqtt_port)},
         {"--https-port", port_setter(options.https_port)},
-        {"--data-dir", [&](const std::string& v) -> std::optional<std::string> {
+        {"--alpn-port",
+         [&](const std::string& v) -> std::optional<std::string> {
+             if (v == "off") {
+                 options.alpn_port.reset();
+                 return std::nullopt;
+             }
+             const auto port = parse_port(v);
+             if (!port) return "expects a port number 0-65535 or 'off', got '" + v + "'";
+             options.alpn_port = *port;
+             return std::nullopt;
+         }},
+        {"--data-dir",
+         [&](const std::string& v) -> std::optional<std::string> {
              if (v.empty()) return "expects a directory";
              options.data_dir = v;
              return std::nullopt;
          }},
-        {"--region", [&](const std::string& v) -> std::optional<std::string> {
+        {"--region",
+         [&](const std::string& v) -> std::optional<std::string> {
              if (v.empty()) return "expects a region name";
              options.region = v;
              return std::nullopt;
          }},
-        {"--account-id", [&](const std::string& v) -> std::optional<std::string> {
+        {"--account-id",
+         [&](const std::string& v) -> std::optional<std::string> {
              if (!is_digits(v, 12)) return "expects 12 digits, got '" + v + "'";
              options.account_id = v;
              return std::nullopt;
          }},
-        {"--ready-file", [&](const std::string& v) -> std::optional<std::string> {
+        {"--ready-file",
+         [&](const std::string& v) -> std::optional<std::string> {
              if (v.empty()) return "expects a path";
              options.ready_file = v;
              return std::nullopt;
          }},
-        {"--log-level", [&](const std::string& v) -> std::optional<std::string> {
+        {"--log-level",
+         [&](const std::string& v) -> std::optional<std::string> {
              if (!log::parse_level(v, options.log_level))
                  return "expects debug, info, warn or error, got '" + v + "'";
              return std::nullopt;
@@ -101,7 +124,8 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
                 return Unexpected(OptionsError{flag + " expects a value\n" + usage()});
             value = args[++i];
         }
-        if (auto problem = setter->second(*value)) return Unexpected(OptionsError{flag + " " + *problem});
+        if (auto problem = setter->second(*value))
+            return Unexpected(OptionsError{flag + " " + *problem});
     }
     return options;
 }

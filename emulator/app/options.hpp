@@ -1,4 +1,5 @@
-// The executable's flags (the README's contract): parse argv into Options, or explain what is wrong.
+// The executable's flags (the README's contract): parse argv into Options, or explain what is
+// wrong.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,9 @@ struct Options {
     std::uint16_t api_port = 4580;
     std::uint16_t mqtt_port = 8883;
     std::uint16_t https_port = 8443;
+    // MQTT over TLS with ALPN x-amzn-mqtt-ca, as AWS serves it on 443; off unless set, except
+    // that root gets 443 by default.
+    std::optional<std::uint16_t> alpn_port;
     std::string data_dir = "./.iot-emulator";
     std::string region = "us-east-1";
     std::string account_id = "123456789012";

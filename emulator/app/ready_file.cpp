@@ -14,7 +14,7 @@ std::string Endpoints::api_endpoint() const {
 }
 
 std::string ready_json(const Endpoints& e) {
-    const nlohmann::json ready{
+    nlohmann::json ready{
         {"api_endpoint", e.api_endpoint()},
         {"mqtt_host", e.host},
         {"mqtt_port", e.mqtt_port},
@@ -23,6 +23,7 @@ std::string ready_json(const Endpoints& e) {
         {"region", e.region},
         {"account_id", e.account_id},
     };
+    if (e.alpn_port) ready["alpn_port"] = *e.alpn_port;
     return ready.dump();
 }
 
@@ -32,7 +33,8 @@ void write_ready_file(const std::filesystem::path& path, const Endpoints& endpoi
         std::ofstream out(temporary, std::ios::trunc);
         if (!out) throw std::runtime_error("cannot write the ready file " + temporary.string());
         out << ready_json(endpoints) << '\n';
-        if (!out.flush()) throw std::runtime_error("cannot write the ready file " + temporary.string());
+        if (!out.flush())
+            throw std::runtime_error("cannot write the ready file " + temporary.string());
     }
     std::filesystem::rename(temporary, path);
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace iotemu::app {
@@ -14,6 +15,7 @@ struct Endpoints {
     std::uint16_t api_port = 0;
     std::uint16_t mqtt_port = 0;
     std::uint16_t https_port = 0;
+    std::optional<std::uint16_t> alpn_port;  // absent when the ALPN listener is off
     std::filesystem::path server_ca_file;
     std::string region;
     std::string account_id;

@@ -40,7 +40,7 @@ server_before=$(sha256sum <"$server_pem")
 
 # A second emulator on a taken port fails with a clear message and status 1.
 set +e
-"$IOTEMU_BIN" --api-port "${API##*:}" --mqtt-port 0 --https-port 0 --data-dir "$WORK/other" \
+"$IOTEMU_BIN" --api-port "${API##*:}" --mqtt-port 0 --https-port 0 --alpn-port off --data-dir "$WORK/other" \
   2>"$WORK/err.txt"; status=$?
 set -e
 expect_eq "$status" 1 "exit status when the API port is taken"

@@ -7,6 +7,7 @@ set -euo pipefail
 TEST_NAME=$(basename "$0" .test.sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/iotemu-${TEST_NAME}.XXXXXX")
 EMULATOR_PID=""
+SUB_PIDS=()  # background mosquitto_sub processes, ended with the test
 
 # The aws CLI and boto3 use dummy credentials and never read the user's own configuration.
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
@@ -15,6 +16,7 @@ export AWS_MAX_ATTEMPTS=1 AWS_PAGER=""
 
 cleanup() {
   local status=$?
+  for pid in "${SUB_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   if [[ -n $EMULATOR_PID ]] && kill -0 "$EMULATOR_PID" 2>/dev/null; then
     kill -TERM "$EMULATOR_PID" 2>/dev/null || true
     wait "$EMULATOR_PID" 2>/dev/null || true
@@ -41,7 +43,7 @@ start_emulator() {
   DATA_DIR=${DATA_DIR:-$WORK/data}
   READY="$WORK/ready.json"
   rm -f "$READY"
-  "$IOTEMU_BIN" --api-port 0 --mqtt-port 0 --https-port 0 --data-dir "$DATA_DIR" \
+  "$IOTEMU_BIN" --api-port 0 --mqtt-port 0 --https-port 0 --alpn-port 0 --data-dir "$DATA_DIR" \
     --ready-file "$READY" "$@" >>"$WORK/emulator.log" 2>&1 &
   EMULATOR_PID=$!
   local deadline=$((SECONDS + 20))
@@ -54,6 +56,7 @@ start_emulator() {
   MQTT_HOST=$(json_get "$READY" 'j["mqtt_host"]')
   MQTT_PORT=$(json_get "$READY" 'j["mqtt_port"]')
   HTTPS_PORT=$(json_get "$READY" 'j["https_port"]')
+  ALPN_PORT=$(json_get "$READY" 'j.get("alpn_port", "")')
   SERVER_CA=$(json_get "$READY" 'j["server_ca_file"]')
 }
 
@@ -107,3 +110,89 @@ make_signed() {  # make_signed NAME SUBJECT ISSUER [KEYALG]: NAME.crt / NAME.key
 certificate_id() {  # certificate_id FILE: AWS's id, the SHA-256 of the DER
   openssl x509 -in "$1" -outform der | sha256sum | cut -d' ' -f1
 }
+
+# ---- MQTT over mutual TLS with the real mosquitto clients -------------------------------------
+
+# register_jitr_ca NAME [SUBJECT] [KEYALG]: NAME.pem/NAME.key registered ACTIVE with
+# auto-registration ENABLE, as the JITR seeds do; sets CA_ID.
+register_jitr_ca() {
+  local name=$1 subject=${2:-/O=Fleet/CN=$1} keyalg=${3:-rsa}
+  make_ca "$name" "$subject" "$keyalg"
+  local code
+  code=$(iot get-registration-code | json_get - 'j["registrationCode"]')
+  make_signed "$name-verification" "/CN=$code" "$name"
+  CA_ID=$(iot register-ca-certificate --ca-certificate "file://$WORK/$name.pem" \
+    --verification-certificate "file://$WORK/$name-verification.crt" --set-as-active \
+    --allow-auto-registration | json_get - 'j["certificateId"]')
+}
+
+# make_watcher NAME: an AWS-issued ACTIVE certificate NAME.crt/NAME.key whose policy allows
+# everything, for subscribers that observe the devices under test. Sets WATCHER_ARN.
+make_watcher() {
+  local name=$1
+  iot create-keys-and-certificate --set-as-active >"$WORK/$name.json"
+  json_get "$WORK/$name.json" 'j["certificatePem"]' >"$WORK/$name.crt"
+  json_get "$WORK/$name.json" 'j["keyPair"]["PrivateKey"]' >"$WORK/$name.key"
+  WATCHER_ARN=$(json_get "$WORK/$name.json" 'j["certificateArn"]')
+  iot create-policy --policy-name "allow-all-$name" --policy-document \
+    "$ALLOW_ALL" >/dev/null
+  iot attach-policy --policy-name "allow-all-$name" --target "$WATCHER_ARN"
+}
+
+# mqtt_pub CERT KEY ARGS…: mosquitto_pub against the emulator; status is mosquitto_pub's.
+mqtt_pub() {
+  local cert=$1 key=$2; shift 2
+  timeout 20 mosquitto_pub -h "$MQTT_HOST" -p "$MQTT_PORT" --cafile "$SERVER_CA" \
+    --cert "$cert" --key "$key" "$@"
+}
+
+# start_sub NAME CERT KEY CLIENT_ID FILTER [ARGS…]: mosquitto_sub in the background writing
+# "MSG <topic> <payload>" lines to $WORK/NAME.out (line-buffered, so it can be polled); returns
+# once the SUBACK arrived.
+start_sub() {
+  local name=$1 cert=$2 key=$3 client_id=$4 filter=$5; shift 5
+  stdbuf -oL mosquitto_sub -d -h "$MQTT_HOST" -p "$MQTT_PORT" --cafile "$SERVER_CA" --cert "$cert" \
+    --key "$key" -i "$client_id" -t "$filter" -F 'MSG %t %p' "$@" >"$WORK/$name.out" 2>&1 &
+  SUB_PIDS+=($!)
+  wait_for_line "$WORK/$name.out" 'received SUBACK' || fail "$name: no SUBACK: $(cat "$WORK/$name.out")"
+}
+
+# wait_for_line FILE TEXT [SECONDS]: polls (no fixed sleep) until FILE contains TEXT.
+wait_for_line() {
+  local file=$1 text=$2 deadline=$((SECONDS + ${3:-10}))
+  until grep -qF -- "$text" "$file" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.05
+  done
+}
+
+# expect_dropped CERT KEY ARGS…: the connection must end without a working session.
+expect_dropped() {
+  local out
+  if out=$(mqtt_pub "$@" -m probe 2>&1); then fail "expected the connection to be dropped: mosquitto_pub $*"; fi
+  echo "$out" >"$WORK/last-drop.txt"
+}
+
+# make_intermediate NAME SUBJECT ISSUER: a CA certificate NAME.pem/NAME.key signed by ISSUER.
+make_intermediate() {
+  local name=$1 subject=$2 issuer=$3
+  openssl genrsa -out "$WORK/$name.key" 2048 2>/dev/null
+  openssl req -new -key "$WORK/$name.key" -subj "$subject" -out "$WORK/$name.csr" 2>/dev/null
+  printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$WORK/$name.ext"
+  openssl x509 -req -in "$WORK/$name.csr" -CA "$WORK/$issuer.pem" -CAkey "$WORK/$issuer.key" \
+    -CAcreateserial -out "$WORK/$name.pem" -days 365 -sha256 -extfile "$WORK/$name.ext" 2>/dev/null
+}
+
+# register_ca_with_verification NAME [FLAGS…]: registers NAME.pem with a fresh verification
+# certificate; prints the CA id.
+register_ca_with_verification() {
+  local name=$1; shift
+  local code
+  code=$(iot get-registration-code | json_get - 'j["registrationCode"]')
+  make_signed "$name-verification" "/CN=$code" "$name"
+  iot register-ca-certificate --ca-certificate "file://$WORK/$name.pem" \
+    --verification-certificate "file://$WORK/$name-verification.crt" "$@" |
+    json_get - 'j["certificateId"]'
+}
+
+ALLOW_ALL='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}'

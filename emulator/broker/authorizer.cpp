@@ -1,0 +1,101 @@
+// Policy variables from the certificate are read once; policies are re-read only when the
+// registry's generation moves, so a PUBLISH costs string matching (spec §5.2).
+#include "broker/authorizer.hpp"
+
+#include <array>
+#include <utility>
+
+namespace iotemu::broker {
+namespace {
+
+// OpenSSL short names → AWS's certificate policy-variable attribute names (spec §5.2).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 13> attribute_names{{
+    {"CN", "CommonName"},
+    {"C", "Country"},
+    {"O", "Organization"},
+    {"OU", "OrganizationalUnit"},
+    {"ST", "State"},
+    {"serialNumber", "SerialNumber"},
+    {"dnQualifier", "DistinguishedNameQualifier"},
+    {"title", "Title"},
+    {"SN", "Surname"},
+    {"GN", "GivenName"},
+    {"initials", "Initials"},
+    {"pseudonym", "Pseudonym"},
+    {"generationQualifier", "GenerationQualifier"},
+}};
+
+std::vector<std::pair<std::string, std::string>> aws_attributes(
+    const pki::DistinguishedName& name) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& entry : name.entries)
+        for (const auto& [short_name, aws_name] : attribute_names)
+            if (entry.short_name == short_name) out.emplace_back(aws_name, entry.value);
+    return out;
+}
+
+}  // namespace
+
+Authorizer::Authorizer(const registry::Registry& registry, const pki::X509Certificate& certificate,
+                       std::string source_ip)
+    : registry_(registry),
+      certificate_id_(certificate.id()),
+      principal_arn_(registry.account().arn("cert", certificate.id())) {
+    variables_.subject = aws_attributes(certificate.subject());
+    variables_.issuer = aws_attributes(certificate.issuer());
+    variables_.certificate_serial_number = certificate.serial_number_hex();
+    variables_.source_ip = std::move(source_ip);
+}
+
+void Authorizer::set_client_id(std::string client_id) {
+    variables_.client_id = std::move(client_id);
+    loaded_ = false;  // the attached thing depends on the client id
+}
+
+void Authorizer::set_connect_attributes(bool persistent_session, bool last_will) {
+    variables_.connect_attributes.clear();
+    if (persistent_session) variables_.connect_attributes.emplace_back("PersistentConnect");
+    if (last_will) variables_.connect_attributes.emplace_back("LastWill");
+}
+
+bool Authorizer::may_connect() {
+    return allows("iot:Connect", "client", variables_.client_id.value_or(""));
+}
+bool Authorizer::may_publish(std::string_view topic) {
+    return allows("iot:Publish", "topic", topic);
+}
+bool Authorizer::may_retain(std::string_view topic) {
+    return allows("iot:RetainPublish", "topic", topic);
+}
+bool Authorizer::may_subscribe(std::string_view filter) {
+    return allows("iot:Subscribe", "topicfilter", filter);
+}
+bool Authorizer::may_receive(std::string_view topic) {
+    return allows("iot:Receive", "topic", topic);
+}
+
+void Authorizer::refresh() {
+    const auto generation = registry_.generation();
+    if (loaded_ && generation == generation_) return;
+    policies_ = registry_.principal_policies(principal_arn_, variables_.client_id.value_or(""));
+    generation_ = generation;
+    loaded_ = true;
+    const auto& thing = policies_.attached_thing;
+    variables_.thing_is_attached = thing.has_value();
+    variables_.thing_name = thing ? std::optional(thing->name) : std::nullopt;
+    variables_.thing_type_name = thing ? thing->thing_type_name : std::nullopt;
+    variables_.thing_attributes = thing ? thing->attributes : model::Attributes{};
+}
+
+bool Authorizer::allows(std::string_view action, std::string_view resource_type,
+                        std::string_view resource_name) {
+    refresh();
+    std::vector<const policy::CompiledPolicy*> compiled;
+    compiled.reserve(policies_.policies.size());
+    for (const auto& p : policies_.policies) compiled.push_back(p.get());
+    const policy::Request request{std::string(action),
+                                  registry_.account().arn(resource_type, resource_name)};
+    return policy::evaluate(compiled, request, variables_) == policy::Decision::allow;
+}
+
+}  // namespace iotemu::broker

@@ -1,0 +1,49 @@
+// Authorizer: one connection's IoT policy questions (spec §5.1): may this certificate connect as
+// this client id, publish, retain, subscribe, receive. Policies come from the registry and are
+// refreshed when the registry changes, so an attach, detach or new default version applies to
+// live connections. Not thread-safe (one per connection, used on its strand). Sans-I/O.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "pki/certificate.hpp"
+#include "policy/evaluate.hpp"
+#include "registry/registry.hpp"
+
+namespace iotemu::broker {
+
+class Authorizer {
+public:
+    Authorizer(const registry::Registry& registry, const pki::X509Certificate& certificate,
+               std::string source_ip);
+
+    // Sets the MQTT client id (and with it the thing variables) once CONNECT arrives.
+    void set_client_id(std::string client_id);
+    void set_connect_attributes(bool persistent_session, bool last_will);
+
+    bool may_connect();
+    bool may_publish(std::string_view topic);
+    bool may_retain(std::string_view topic);
+    bool may_subscribe(std::string_view filter);
+    bool may_receive(std::string_view topic);
+
+    const std::string& certificate_id() const { return certificate_id_; }
+    const std::string& principal_arn() const { return principal_arn_; }
+
+private:
+    bool allows(std::string_view action, std::string_view resource_type,
+                std::string_view resource_name);
+    void refresh();
+
+    const registry::Registry& registry_;
+    std::string certificate_id_;
+    std::string principal_arn_;
+    policy::Variables variables_;
+    registry::PrincipalPolicies policies_;
+    std::uint64_t generation_ = 0;
+    bool loaded_ = false;
+};
+
+}  // namespace iotemu::broker

@@ -1,0 +1,209 @@
+// TLS set-up, accept loops and the connect-time onboarding decision (spec §3.4). The decision
+// itself is the registry's; this file carries it out on the wire.
+#include "broker/broker.hpp"
+
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <openssl/ssl.h>
+
+#include "broker/connection.hpp"
+#include "broker/events.hpp"
+#include "common/log.hpp"
+
+namespace iotemu::broker {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+constexpr std::string_view mqtt_alpn = "x-amzn-mqtt-ca";
+
+// AWS's port 443 serves MQTT only to clients that offer ALPN x-amzn-mqtt-ca (spec §6.1). This
+// refuses a client that offers other protocols; one that offers none is refused after the
+// handshake (negotiated_mqtt_alpn).
+int select_mqtt_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
+                     const unsigned char* offered, unsigned int offered_length, void*) {
+    for (unsigned i = 0; i < offered_length;) {
+        const unsigned length = offered[i];
+        const auto* name = offered + i + 1;
+        if (i + 1 + length > offered_length) break;
+        if (std::string_view(reinterpret_cast<const char*>(name), length) == mqtt_alpn) {
+            *out = name;
+            *out_length = static_cast<unsigned char>(length);
+            return SSL_TLSEXT_ERR_OK;
+        }
+        i += 1 + length;
+    }
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+bool negotiated_mqtt_alpn(SSL* ssl) {
+    const unsigned char* selected = nullptr;
+    unsigned length = 0;
+    SSL_get0_alpn_selected(ssl, &selected, &length);
+    return std::string_view(reinterpret_cast<const char*>(selected), selected ? length : 0) ==
+           mqtt_alpn;
+}
+
+// Any client certificate completes the handshake: whether it may connect is the registry's
+// decision, made right after (a dropped connection before CONNACK is how AWS refuses, §3.3).
+int accept_any_chain(int, X509_STORE_CTX*) { return 1; }
+
+std::shared_ptr<ssl::context> make_tls_context(const ServerCredentials& credentials,
+                                               bool require_alpn) {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    context->use_certificate_chain(asio::buffer(credentials.certificate_pem));
+    context->use_private_key(asio::buffer(credentials.private_key_pem), ssl::context::pem);
+    SSL_CTX* native = context->native_handle();
+    SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any_chain);
+    // Idle connections keep no 34 KiB read/write buffers (notes/performance.md).
+    SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+    if (require_alpn) SSL_CTX_set_alpn_select_cb(native, select_mqtt_alpn, nullptr);
+    return context;
+}
+
+// The client's certificate followed by what it sent after it. On a server, OpenSSL's peer chain
+// leaves the client's own certificate out.
+std::vector<pki::X509Certificate> peer_chain(SSL* ssl) {
+    std::vector<pki::X509Certificate> chain;
+    if (X509* leaf = SSL_get0_peer_certificate(ssl))
+        chain.push_back(pki::X509Certificate::from_native(leaf));
+    if (STACK_OF(X509)* rest = SSL_get_peer_cert_chain(ssl))
+        for (int i = 0; i < sk_X509_num(rest); ++i)
+            chain.push_back(pki::X509Certificate::from_native(sk_X509_value(rest, i)));
+    return chain;
+}
+
+std::string remote_address(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? "?" : endpoint.address().to_string();
+}
+
+}  // namespace
+
+struct Broker::Impl {
+    std::shared_ptr<BrokerContext> context;
+    std::shared_ptr<ssl::context> tls;
+    std::shared_ptr<ssl::context> tls_alpn;
+};
+
+namespace {
+
+// TLS handshake under a deadline, then the registry's verdict on the chain (spec §3.4).
+asio::awaitable<void> onboard(tcp::socket socket, std::shared_ptr<ssl::context> tls,
+                              bool require_alpn, std::shared_ptr<BrokerContext> context) {
+    const auto remote = remote_address(socket);
+    TlsStream stream(std::move(socket), *tls);
+    asio::steady_timer deadline(stream.get_executor(), context->options.handshake_timeout);
+    auto outcome = co_await (stream.async_handshake(ssl::stream_base::server, use_nothrow) ||
+                             deadline.async_wait(use_nothrow));
+    if (outcome.index() == 1) {
+        log::info("broker", "TLS handshake from ", remote, " timed out");
+        co_return;
+    }
+    if (auto [ec] = std::get<0>(outcome); ec) {
+        log::info("broker", "TLS handshake from ", remote, " failed: ", ec.message());
+        co_return;
+    }
+    if (require_alpn && !negotiated_mqtt_alpn(stream.native_handle())) {
+        log::info("broker", "connection from ", remote, " refused: no ALPN ", mqtt_alpn);
+        co_return;
+    }
+
+    const auto chain = peer_chain(stream.native_handle());
+    auto verdict = context->registry.authenticate_device(chain);
+    const std::string id = chain.empty() ? "(none)" : chain.front().id();
+    switch (verdict.verdict) {
+        case registry::DeviceVerdict::accepted:
+            co_await serve_mqtt(std::move(stream), context, chain.front(), remote);
+            co_return;
+        case registry::DeviceVerdict::registered:
+        case registry::DeviceVerdict::pending:
+            // JITR (spec §3.3): the event goes out and the connection is dropped before CONNACK.
+            log::info("broker", "certificate ", id,
+                      verdict.verdict == registry::DeviceVerdict::registered
+                          ? " auto-registered PENDING_ACTIVATION"
+                          : " is PENDING_ACTIVATION",
+                      " under CA ", verdict.certificate->ca_certificate_id.value_or("?"),
+                      "; registration event published, connection from ", remote, " dropped");
+            context->bus.publish(registration_event(*verdict.certificate,
+                                                    context->registry.account().account_id, now()));
+            co_return;
+        case registry::DeviceVerdict::refused:
+            log::info("broker", "connection from ", remote, " with certificate ", id,
+                      " refused: ", verdict.reason);
+            co_return;
+    }
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<ssl::context> tls,
+                                  bool require_alpn, std::shared_ptr<BrokerContext> context) {
+    for (;;) {
+        auto [ec, socket] =
+            co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), use_nothrow);
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (ec) {
+            log::warn("broker", "accept failed: ", ec.message());
+            continue;
+        }
+        // Without TCP_NODELAY each TLS 1.3 connect stalls ~40 ms (notes/performance.md).
+        socket.set_option(tcp::no_delay(true), ec);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, onboard(std::move(socket), tls, require_alpn, context),
+                       [](std::exception_ptr failure) {
+                           if (!failure) return;
+                           try {
+                               std::rethrow_exception(failure);
+                           } catch (const std::exception& e) {
+                               log::error("broker", "connection ended by an error: ", e.what());
+                           }
+                       });
+    }
+}
+
+}  // namespace
+
+Broker::Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredentials& credentials,
+               BrokerOptions options)
+    : impl_(std::make_shared<Impl>()) {
+    impl_->context = std::make_shared<BrokerContext>(registry, bus, options);
+    impl_->tls = make_tls_context(credentials, false);
+    impl_->tls_alpn = make_tls_context(credentials, true);
+    // A certificate that leaves ACTIVE loses its connections (spec §2.2: "disconnects devices").
+    std::weak_ptr<BrokerContext> weak = impl_->context;
+    registry.on_certificate_change([weak](const model::Certificate& certificate, bool deleted) {
+        const auto context = weak.lock();
+        if (!context || (!deleted && certificate.status == model::CertificateStatus::active))
+            return;
+        for (const auto& connection : context->connections.using_certificate(certificate.id))
+            connection->kick(mqtt::DisconnectReason::server_initiated_disconnect);
+    });
+}
+
+Broker::~Broker() = default;
+
+void Broker::listen(tcp::acceptor& acceptor, bool require_alpn) {
+    asio::co_spawn(acceptor.get_executor(),
+                   accept_loop(acceptor, require_alpn ? impl_->tls_alpn : impl_->tls, require_alpn,
+                               impl_->context),
+                   asio::detached);
+}
+
+}  // namespace iotemu::broker

@@ -1,0 +1,32 @@
+// What every connection of the broker shares. Internal to the broker.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "broker/connections.hpp"
+#include "bus/bus.hpp"
+#include "mqtt/protocol.hpp"
+#include "registry/registry.hpp"
+
+namespace iotemu::broker {
+
+struct BrokerOptions {
+    std::chrono::seconds handshake_timeout{10};  // a slow-loris handshake is dropped after this
+    std::chrono::seconds connect_timeout{10};    // from handshake to CONNECT
+    std::size_t max_queued_per_session = 1000;   // offline QoS 1 messages of a persistent session
+    std::size_t max_pending_write_bytes = 16 * 1024 * 1024;  // a reader this far behind is dropped
+    mqtt::ProtocolLimits limits;
+};
+
+struct BrokerContext {
+    registry::Registry& registry;
+    bus::Bus& bus;
+    BrokerOptions options;
+    Connections connections;
+
+    BrokerContext(registry::Registry& r, bus::Bus& b, BrokerOptions o)
+        : registry(r), bus(b), options(o), connections(b, o.max_queued_per_session) {}
+};
+
+}  // namespace iotemu::broker

@@ -1,0 +1,49 @@
+// Forward-or-queue under one small lock; forwarding itself happens after the lock is released.
+#include "broker/session.hpp"
+
+namespace iotemu::broker {
+
+Session::Session(std::string client_id, bool persistent, std::size_t max_queued)
+    : client_id_(std::move(client_id)), persistent_(persistent), max_queued_(max_queued) {}
+
+void Session::deliver(const bus::Message& message, mqtt::QoS qos) {
+    std::shared_ptr<SessionSink> sink;
+    {
+        std::lock_guard lock(mutex_);
+        sink = sink_.lock();
+        if (!sink) {
+            // Offline: only QoS 1 messages wait for a persistent session (spec §6.2); the oldest
+            // give way when the queue is full.
+            if (!persistent_ || qos != mqtt::QoS::at_least_once) return;
+            if (queued_.size() >= max_queued_) queued_.pop_front();
+            bus::Message kept = message;
+            kept.qos = qos;
+            queued_.push_back(std::move(kept));
+            return;
+        }
+    }
+    sink->forward(message, qos);
+}
+
+std::vector<bus::Message> Session::attach(std::weak_ptr<SessionSink> sink) {
+    std::lock_guard lock(mutex_);
+    sink_identity_ = sink.lock().get();
+    sink_ = std::move(sink);
+    std::vector<bus::Message> waiting(std::make_move_iterator(queued_.begin()),
+                                      std::make_move_iterator(queued_.end()));
+    queued_.clear();
+    return waiting;
+}
+
+void Session::detach(const SessionSink* sink, std::vector<bus::Message> unacknowledged) {
+    std::lock_guard lock(mutex_);
+    if (sink != sink_identity_) return;  // a newer connection already took the session over
+    sink_.reset();
+    sink_identity_ = nullptr;
+    if (!persistent_) return;
+    for (auto it = unacknowledged.rbegin(); it != unacknowledged.rend(); ++it)
+        queued_.push_front(std::move(*it));
+    while (queued_.size() > max_queued_) queued_.pop_front();
+}
+
+}  // namespace iotemu::broker

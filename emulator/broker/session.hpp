@@ -1,0 +1,54 @@
+// Session: a client id's MQTT session as the bus sees it. Its subscriptions live in the bus under
+// its bus id, so they outlive a connection; while no connection is attached it keeps the QoS 1
+// messages the client must get later (clean session false, spec §6.2).
+// The bus delivers to the session; the session forwards to the attached connection or queues.
+// Thread-safe (deliveries come from any publisher's thread). Sans-I/O.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "bus/bus.hpp"
+
+namespace iotemu::broker {
+
+// Where a session's messages go while a connection is attached. Must not block: a connection
+// posts to its own executor.
+class SessionSink {
+public:
+    virtual ~SessionSink() = default;
+    virtual void forward(const bus::Message& message, mqtt::QoS qos) = 0;
+};
+
+class Session final : public bus::Subscriber {
+public:
+    Session(std::string client_id, bool persistent, std::size_t max_queued);
+
+    const std::string& client_id() const { return client_id_; }
+    bool persistent() const { return persistent_; }
+
+    void deliver(const bus::Message& message, mqtt::QoS qos) override;
+
+    // Attaches a connection and returns what was queued for it, oldest first.
+    std::vector<bus::Message> attach(std::weak_ptr<SessionSink> sink);
+    // Detaches `sink` if it is the attached one; `unacknowledged` QoS 1 messages go back to the
+    // front of the queue for the next connection.
+    void detach(const SessionSink* sink, std::vector<bus::Message> unacknowledged);
+
+    bus::SubscriberId bus_id = 0;  // set once by the owner after Bus::attach
+
+private:
+    const std::string client_id_;
+    const bool persistent_;
+    const std::size_t max_queued_;
+    mutable std::mutex mutex_;
+    std::weak_ptr<SessionSink> sink_;
+    const SessionSink* sink_identity_ = nullptr;
+    std::deque<bus::Message> queued_;
+};
+
+}  // namespace iotemu::broker
