@@ -11,19 +11,11 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/text_map.hpp"
 #include "mqtt/topic.hpp"
 
 namespace iotemu::bus {
 namespace {
-
-struct TextHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-        return std::hash<std::string_view>{}(text);
-    }
-};
-template <typename Value>
-using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
 
 bool has_wildcard(std::string_view filter) {
     return filter.find_first_of("+#") != std::string_view::npos;

@@ -6,17 +6,11 @@
 #include <cassert>
 #include <functional>
 
+#include "common/text_map.hpp"
 #include "mqtt/topic.hpp"
 
 namespace iotemu::mqtt {
 namespace {
-
-struct LevelHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view level) const noexcept {
-        return std::hash<std::string_view>{}(level);
-    }
-};
 
 // Splits "a/b/" into {"a", "b", ""}.
 void split_levels(std::string_view text, std::vector<std::string_view>& levels) {
@@ -32,7 +26,7 @@ void split_levels(std::string_view text, std::vector<std::string_view>& levels) 
 }  // namespace
 
 struct TopicTree::Node {
-    std::unordered_map<std::string, std::unique_ptr<Node>, LevelHash, std::equal_to<>> children;
+    TextMap<std::unique_ptr<Node>> children;
     std::unordered_map<SubscriberId, QoS> subscribers;  // filters that end at this node
 
     Node* child(std::string_view level) const {
