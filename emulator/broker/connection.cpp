@@ -159,6 +159,9 @@ public:
     void ended(mqtt::DisconnectReason reason, std::optional<mqtt::Will> will,
                std::vector<mqtt::Publish> unacknowledged) override {
         log::info("broker", "client '", client_id_, "' disconnected: ", mqtt::to_string(reason));
+        if (const auto dropped = protocol_.dropped_messages())
+            log::warn("broker", "client '", client_id_, "' missed ", dropped,
+                      " QoS 1 messages it did not acknowledge in time");
         if (will && (!will->retain || authorizer_.may_retain(will->topic)))
             context_->bus.publish(bus::Message{will->topic, to_text(will->payload), will->qos,
                                                will->retain, client_id_, certificate_id(),
@@ -180,6 +183,11 @@ private:
     void deliver(const bus::Message& message, mqtt::QoS qos) {
         if (closing_ || !authorizer_.may_receive(message.topic)) return;
         execute(protocol_.deliver(message.topic, to_bytes(message.payload), qos, false));
+        if (protocol_.dropped_messages() == 1 && !warned_of_drops_) {
+            warned_of_drops_ = true;
+            log::warn("broker", "client '", client_id_,
+                      "' leaves too many QoS 1 messages unacknowledged; new ones are dropped");
+        }
     }
 
     void execute(mqtt::Actions actions) {
@@ -303,6 +311,7 @@ private:
     Clock::duration watchdog_timeout_{};
     bool closing_ = false;
     bool socket_closed_ = false;
+    bool warned_of_drops_ = false;
 };
 
 }  // namespace

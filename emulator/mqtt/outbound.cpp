@@ -9,10 +9,15 @@
 namespace iotemu::mqtt {
 namespace {
 constexpr std::size_t max_packet_ids = std::numeric_limits<PacketId>::max();  // 1..65535
-}
 
-Outbound::Outbound(std::size_t max_inflight)
-    : max_inflight_(std::clamp<std::size_t>(max_inflight, 1, max_packet_ids)) {}
+std::size_t queued_size(const Publish& message) {
+    return message.topic.size() + message.payload.size();
+}
+}  // namespace
+
+Outbound::Outbound(std::size_t max_inflight, std::size_t max_waiting_bytes)
+    : max_inflight_(std::clamp<std::size_t>(max_inflight, 1, max_packet_ids)),
+      max_waiting_bytes_(max_waiting_bytes) {}
 
 std::optional<Publish> Outbound::push(Publish message) {
     message.qos = QoS::at_least_once;
@@ -20,7 +25,13 @@ std::optional<Publish> Outbound::push(Publish message) {
     // Behind waiting messages even when the window has room, so order is kept (§4.6).
     if (inflight_.size() < max_inflight_ && waiting_.empty())
         return enter_window(std::move(message));
+    const auto size = queued_size(message);
+    if (size > max_waiting_bytes_ - waiting_bytes_) {
+        ++dropped_;
+        return std::nullopt;
+    }
     message.packet_id = 0;
+    waiting_bytes_ += size;
     waiting_.push_back(std::move(message));
     return std::nullopt;
 }
@@ -33,6 +44,7 @@ std::optional<Publish> Outbound::acknowledge(PacketId id) {
     if (waiting_.empty()) return std::nullopt;
     auto next = std::move(waiting_.front());
     waiting_.pop_front();
+    waiting_bytes_ -= queued_size(next);
     return enter_window(std::move(next));
 }
 
@@ -43,6 +55,7 @@ std::vector<Publish> Outbound::take_unacknowledged() {
     std::move(waiting_.begin(), waiting_.end(), std::back_inserter(all));
     inflight_.clear();
     waiting_.clear();
+    waiting_bytes_ = 0;
     return all;
 }
 

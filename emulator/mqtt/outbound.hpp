@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -14,11 +15,15 @@ namespace iotemu::mqtt {
 
 class Outbound {
 public:
-    // At most `max_inflight` messages await a PUBACK at a time (1..65535).
-    explicit Outbound(std::size_t max_inflight);
+    // At most `max_inflight` messages await a PUBACK at a time (1..65535); behind them wait at
+    // most `max_waiting_bytes` of topics and payloads, so a client that stops acknowledging
+    // cannot make the queue grow without bound. A message beyond that is dropped (counted).
+    explicit Outbound(std::size_t max_inflight,
+                      std::size_t max_waiting_bytes = std::numeric_limits<std::size_t>::max());
 
     // Takes a QoS 1 message. Returns it with its packet id when it may be sent now; otherwise it
-    // waits behind the others and nullopt is returned. A waiting message has no id yet: ids are
+    // waits behind the others, or is dropped when the waiting queue is full, and nullopt is
+    // returned. A waiting message has no id yet: ids are
     // given out when a message enters the window, so only those in flight need to be unique.
     std::optional<Publish> push(Publish message);
 
@@ -31,6 +36,7 @@ public:
 
     std::size_t inflight() const noexcept { return inflight_.size(); }
     std::size_t waiting() const noexcept { return waiting_.size(); }
+    std::size_t dropped() const noexcept { return dropped_; }  // since construction
 
 private:
     PacketId next_free_id();
@@ -38,6 +44,9 @@ private:
     Publish enter_window(Publish message);
 
     std::size_t max_inflight_;
+    std::size_t max_waiting_bytes_;
+    std::size_t waiting_bytes_ = 0;
+    std::size_t dropped_ = 0;
     std::deque<Publish> inflight_;  // send order
     std::deque<Publish> waiting_;   // arrival order, packet_id 0
     PacketId last_id_ = 0;

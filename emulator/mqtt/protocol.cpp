@@ -75,7 +75,7 @@ void append(Actions& to, Actions more) {
 
 struct Protocol::State {
     State(ProtocolHost& host, const ProtocolLimits& limits)
-        : host(host), limits(limits), outbound(limits.max_inflight) {}
+        : host(host), limits(limits), outbound(limits.max_inflight, limits.max_waiting_bytes) {}
 
     ProtocolHost& host;
     const ProtocolLimits& limits;  // Protocol's own, which outlives this
@@ -152,6 +152,8 @@ Actions Protocol::on_keep_alive_expired() {
 Actions Protocol::close(DisconnectReason reason) { return state_->close(reason); }
 
 bool Protocol::connected() const noexcept { return state_->phase == Phase::connected; }
+
+std::size_t Protocol::dropped_messages() const noexcept { return state_->outbound.dropped(); }
 
 const std::string& Protocol::client_id() const noexcept { return state_->client_id; }
 

@@ -53,6 +53,8 @@ struct ProtocolLimits {
     std::size_t max_client_id_bytes = 128;
     std::size_t max_filters_per_subscribe = 8;
     std::size_t max_inflight = 100;  // unacknowledged outbound QoS 1 messages; more wait in order
+    // Topics and payloads waiting behind a full window; beyond this new messages are dropped.
+    std::size_t max_waiting_bytes = 16 * 1024 * 1024;
 };
 
 // What the protocol asks of the broker. Called synchronously from Protocol's member functions,
@@ -111,6 +113,8 @@ public:
     Actions close(DisconnectReason reason);
 
     bool connected() const noexcept;  // CONNACK accepted sent and not closed
+    // QoS 1 messages dropped because the client left too many unacknowledged (max_waiting_bytes).
+    std::size_t dropped_messages() const noexcept;
     // As the client sent it in CONNECT: empty before, and empty for a clean-session client that
     // sent none (the host names such a client itself).
     const std::string& client_id() const noexcept;

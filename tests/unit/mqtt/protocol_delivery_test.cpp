@@ -90,6 +90,24 @@ TEST_CASE("Beyond the in-flight window QoS 1 deliveries wait and go out in order
     CHECK(c.host.ended_calls[0].unacknowledged[0].packet_id == 3);
 }
 
+TEST_CASE("A client that stops acknowledging loses new QoS 1 messages beyond the waiting bytes") {
+    auto limits = window_of(1);
+    limits.max_waiting_bytes = 10;  // topic + payload bytes waiting behind the window
+    Connected c{limits};
+    CHECK(c.deliver("t", "m1", q1) == Actions{send(publish_of("t", "m1", q1, 1))});
+    CHECK(c.deliver("t", "wait", q1).empty());  // 5 bytes wait
+    CHECK(c.deliver("t", "full", q1).empty());  // 10 bytes wait: the limit
+    CHECK(c.deliver("t", "x", q1).empty());     // dropped
+    CHECK(c.deliver("t", "zero", q0) == Actions{send(publish_of("t", "zero"))});  // QoS 0 goes
+    CHECK(c.protocol.dropped_messages() == 1);
+    CHECK(c.protocol.on_packet(Puback{1}) == Actions{send(publish_of("t", "wait", q1, 2))});
+    CHECK(c.deliver("t", "next", q1).empty());  // room again
+    c.protocol.close(Reason::connection_lost);
+    REQUIRE(c.host.ended_calls.size() == 1);
+    CHECK(payloads_of(c.host.ended_calls[0].unacknowledged) ==
+          std::vector<std::string>{"wait", "full", "next"});
+}
+
 TEST_CASE("Packet ids wrap from 65535 to 1 and skip ids still in flight") {
     Connected c;
     c.deliver("t", "held-1", q1);  // id 1, never acknowledged
