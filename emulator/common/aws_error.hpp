@@ -33,6 +33,15 @@ inline constexpr std::string_view service_unavailable = "ServiceUnavailableExcep
 inline constexpr std::string_view unknown_operation = "UnknownOperationException";
 inline constexpr std::string_view method_not_allowed = "MethodNotAllowedException";
 inline constexpr std::string_view request_entity_too_large = "RequestEntityTooLargeException";
+// Lambda's own names (botocore `lambda` 2015-03-31).
+inline constexpr std::string_view invalid_parameter_value = "InvalidParameterValueException";
+inline constexpr std::string_view resource_conflict = "ResourceConflictException";
+inline constexpr std::string_view precondition_failed = "PreconditionFailedException";
+inline constexpr std::string_view too_many_requests = "TooManyRequestsException";
+inline constexpr std::string_view invalid_request_content = "InvalidRequestContentException";
+inline constexpr std::string_view request_too_large = "RequestTooLargeException";
+inline constexpr std::string_view validation = "ValidationException";
+inline constexpr std::string_view service_exception = "ServiceException";
 }  // namespace aws_errors
 
 class AwsError : public std::runtime_error {

@@ -1,0 +1,76 @@
+// RuntimeProcess: one local process running a bootstrap program, with a private pipe pair for
+// invocations (fd 3 in, fd 4 out, one JSON line each) and its stdout/stderr forwarded line by line
+// to the emulator's log under the function's name. POSIX only (posix_spawn, poll); blocking calls
+// with deadlines, meant for the runtime's own threads, never an I/O thread. Knows nothing of the
+// lines' meaning.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+namespace iotemu::lambda {
+
+struct ProcessSpec {
+    std::string executable;                // looked up on PATH: "python3", "node"
+    std::vector<std::string> arguments;    // argv[1…]
+    std::vector<std::string> environment;  // "KEY=value", the whole environment
+    std::filesystem::path working_directory;
+    std::string log_component;  // the function's name
+};
+
+class RuntimeProcess {
+public:
+    // Starts the process in its own process group with stdin on /dev/null. Throws
+    // std::runtime_error naming the executable when it cannot be started.
+    static std::unique_ptr<RuntimeProcess> spawn(const ProcessSpec& spec);
+    ~RuntimeProcess();  // kills the group and reaps
+    RuntimeProcess(const RuntimeProcess&) = delete;
+    RuntimeProcess& operator=(const RuntimeProcess&) = delete;
+
+    enum class Outcome { line, timed_out, exited };
+    struct Reply {
+        Outcome outcome;
+        std::string line;  // the answer when outcome == line
+    };
+
+    // Sends `request` (a line without its '\n'; nothing when empty) and waits for one line on the
+    // answer pipe, the deadline, or the end of the process. Everything the process prints
+    // meanwhile is logged and appended to `output`.
+    Reply exchange(std::string_view request, std::chrono::steady_clock::time_point deadline,
+                   std::string& output);
+
+    pid_t pid() const { return pid_; }
+    bool alive();
+    // SIGKILL to the whole group (the handler's own children too), then reap. Idempotent.
+    void kill();
+    // After Outcome::exited: reaps the process (killing it if it lingers) and says how it ended,
+    // e.g. "exit status 1" or "signal: Killed".
+    std::string finish();
+
+private:
+    RuntimeProcess() = default;
+    void read_output(int fd, std::string& pending, std::string& output, bool& open);
+    void flush_output(std::string& pending, std::string& output);
+    void reap(bool wait);
+
+    pid_t pid_ = -1;
+    bool reaped_ = false;
+    int status_ = 0;
+    int request_fd_ = -1;
+    int answer_fd_ = -1;
+    int stdout_fd_ = -1;
+    int stderr_fd_ = -1;
+    bool stdout_open_ = true;
+    bool stderr_open_ = true;
+    std::string answer_buffer_;
+    std::string stdout_pending_;
+    std::string stderr_pending_;
+    std::string component_;
+};
+
+}  // namespace iotemu::lambda

@@ -1,0 +1,200 @@
+// lambda::Service: sequencing of the control-plane operations around the file system and the
+// runtime. Packages are extracted before the store sees them and removed again if the store
+// refuses; warm processes are retired after every change to a function.
+#include "rules/lambda/service.hpp"
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "common/aws_error.hpp"
+#include "common/log.hpp"
+#include "common/random.hpp"
+#include "rules/lambda/encoding.hpp"
+#include "rules/lambda/zip.hpp"
+
+#ifndef IOTEMU_LAMBDA_NODE_MODULES_DEFAULT
+#define IOTEMU_LAMBDA_NODE_MODULES_DEFAULT ""
+#endif
+
+namespace iotemu::lambda {
+namespace {
+
+std::filesystem::path node_modules(const std::filesystem::path& configured) {
+    if (!configured.empty()) return configured;
+    if (const char* from_environment = std::getenv("IOTEMU_LAMBDA_NODE_MODULES"))
+        return from_environment;
+    return IOTEMU_LAMBDA_NODE_MODULES_DEFAULT;
+}
+
+RuntimeConfig runtime_config(const ServiceConfig& config) {
+    RuntimeConfig runtime;
+    runtime.bootstrap_directory = config.data_dir / "lambda" / "bootstrap";
+    runtime.api_endpoint_url = config.api_endpoint_url;
+    runtime.node_modules_directory = node_modules(config.node_modules_dir);
+    runtime.python_executable = config.python_executable;
+    runtime.node_executable = config.node_executable;
+    runtime.threads = config.runtime_threads;
+    runtime.max_processes_per_function = config.max_processes_per_function;
+    return runtime;
+}
+
+// Packages of a previous run belong to functions that no longer exist (state is in memory).
+std::filesystem::path fresh_functions_root(const std::filesystem::path& data_dir) {
+    const auto root = data_dir / "lambda" / "functions";
+    std::error_code ignored;
+    std::filesystem::remove_all(root, ignored);
+    std::filesystem::create_directories(root);
+    return root;
+}
+
+// Counts REST Invokes in flight; refuses one over the limit.
+class SyncSlot {
+public:
+    SyncSlot(std::atomic<std::size_t>& count, std::size_t limit) : count_(count) {
+        if (count_.fetch_add(1) >= limit) {
+            count_.fetch_sub(1);
+            throw AwsError(aws_errors::too_many_requests,
+                           "Rate Exceeded. (iot-emulator runs at most " + std::to_string(limit) +
+                               " synchronous Invoke(s) at once; see max_sync_invocations)");
+        }
+    }
+    ~SyncSlot() { count_.fetch_sub(1); }
+    SyncSlot(const SyncSlot&) = delete;
+    SyncSlot& operator=(const SyncSlot&) = delete;
+
+private:
+    std::atomic<std::size_t>& count_;
+};
+
+}  // namespace
+
+Service::Service(ServiceConfig config)
+    : config_(std::move(config)),
+      functions_root_(fresh_functions_root(config_.data_dir)),
+      store_(config_.region, config_.account_id),
+      runtime_(runtime_config(config_)) {}
+
+Service::~Service() = default;
+
+FunctionCode Service::extract_package(const std::string& name, std::string_view zip_file) const {
+    FunctionCode code;
+    code.directory = functions_root_ / name / random_uuid();
+    try {
+        extract_zip(zip_file, code.directory);
+    } catch (...) {
+        remove_package(code);
+        throw;
+    }
+    code.sha256 = sha256_base64(zip_file);
+    code.size = static_cast<std::int64_t>(zip_file.size());
+    return code;
+}
+
+void Service::remove_package(const FunctionCode& code) const {
+    if (code.declared || code.directory.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(code.directory, ignored);
+    std::filesystem::remove(code.directory.parent_path(), ignored);  // only when empty
+}
+
+Function Service::create_function(const CreateFunctionInput& input) {
+    std::lock_guard lock(changes_);
+    CreateFunctionRequest request{input.function_name, input.settings, {}};
+    const std::string name = store_.check_create(request);
+    const FunctionCode code = extract_package(name, input.zip_file);
+    request.code = code;
+    try {
+        auto function = store_.create(std::move(request));
+        log::info("lambda", "created function ", function.name, " (", function.runtime, ", ",
+                  function.handler, ")");
+        return function;
+    } catch (...) {
+        remove_package(code);
+        throw;
+    }
+}
+
+Function Service::declare_function(const DeclaredFunction& declared) {
+    std::lock_guard lock(changes_);
+    CreateFunctionRequest request;
+    request.function_name = declared.name;
+    request.settings.runtime = declared.runtime;
+    request.settings.handler = declared.handler;
+    request.settings.role = "arn:aws:iam::" + config_.account_id + ":role/iot-emulator-declared";
+    request.settings.description = "Declared with --function from " + declared.directory.string();
+    request.code.directory = declared.directory;
+    request.code.sha256 = sha256_base64(declared.directory.string());
+    request.code.declared = true;
+    auto function = store_.create(std::move(request));
+    log::info("lambda", "declared function ", function.name, " (", function.runtime, ", ",
+              function.handler, ") from ", declared.directory.string());
+    return function;
+}
+
+Function Service::update_function_code(std::string_view function_name, std::string_view zip_file,
+                                       const std::optional<std::string>& revision_id) {
+    std::lock_guard lock(changes_);
+    const auto current = store_.get(function_name);
+    if (revision_id && *revision_id != current.revision_id)
+        throw AwsError(aws_errors::precondition_failed,
+                       "The Revision Id provided does not match the latest Revision Id. Call the "
+                       "GetFunction/GetAlias API to retrieve the latest Revision Id");
+    const FunctionCode code = extract_package(current.name, zip_file);
+    FunctionCode previous;
+    Function updated;
+    try {
+        updated = store_.update_code(current.name, code, revision_id, &previous);
+    } catch (...) {
+        remove_package(code);
+        throw;
+    }
+    runtime_.retire(updated.name);
+    remove_package(previous);
+    return updated;
+}
+
+Function Service::update_function_configuration(std::string_view function_name,
+                                                const FunctionSettings& settings,
+                                                const std::optional<std::string>& revision_id) {
+    std::lock_guard lock(changes_);
+    auto updated = store_.update_configuration(function_name, settings, revision_id);
+    runtime_.retire(updated.name);
+    return updated;
+}
+
+void Service::delete_function(std::string_view function_name) {
+    std::lock_guard lock(changes_);
+    const auto removed = store_.remove(function_name);
+    runtime_.retire(removed.name);
+    remove_package(removed.code);
+    log::info("lambda", "deleted function ", removed.name);
+}
+
+Function Service::checked_for_invoke(std::string_view function_name, std::string& payload,
+                                     std::size_t limit) const {
+    auto function = store_.get(function_name);
+    if (payload.size() > limit)
+        throw AwsError(aws_errors::request_too_large,
+                       "Request must be smaller than " + std::to_string(limit) +
+                           " bytes for the InvokeFunction operation");
+    if (payload.empty()) payload = "{}";
+    if (!nlohmann::json::accept(payload))
+        throw AwsError(aws_errors::invalid_request_content,
+                       "Could not parse request body into json: Could not parse payload into "
+                       "json: the payload is not valid JSON");
+    return function;
+}
+
+void Service::invoke(std::string_view function_name, std::string payload, InvokeCallback done) {
+    auto function = checked_for_invoke(function_name, payload, max_async_payload);
+    runtime_.invoke(std::move(function), std::move(payload), std::move(done));
+}
+
+InvokeResult Service::invoke_and_wait(std::string_view function_name, std::string payload) {
+    auto function = checked_for_invoke(function_name, payload, max_sync_payload);
+    SyncSlot slot(sync_invocations_, config_.max_sync_invocations);
+    return runtime_.invoke_and_wait(std::move(function), std::move(payload));
+}
+
+}  // namespace iotemu::lambda

@@ -1,0 +1,94 @@
+// lambda::Service: the Lambda service of one emulator — its FunctionStore, the deployment
+// packages under <data-dir>/lambda/, and the Runtime that runs handlers — behind the operations
+// the REST API and the rules engine call. Owns the order "check, extract, store, retire warm
+// processes, clean up"; a failed call changes nothing and leaves no files. No Asio here.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rules/lambda/declared.hpp"
+#include "rules/lambda/functions.hpp"
+#include "rules/lambda/runtime.hpp"
+
+namespace iotemu::lambda {
+
+struct ServiceConfig {
+    std::string account_id = "123456789012";
+    std::string region = "us-east-1";
+    std::filesystem::path data_dir;  // packages go to <data_dir>/lambda/functions/<name>/<id>/
+    std::string api_endpoint_url;    // handlers' AWS_ENDPOINT_URL, e.g. "http://127.0.0.1:4580"
+    // NODE_PATH for nodejs handlers; empty: $IOTEMU_LAMBDA_NODE_MODULES, else the build's
+    // <source>/lambda-runtime/node/node_modules.
+    std::filesystem::path node_modules_dir;
+    std::string python_executable = "python3";
+    std::string node_executable = "node";
+    // REST Invokes (RequestResponse) waiting at once; more get TooManyRequestsException. Keep it
+    // below the API worker count so a handler calling back into the API finds a free worker.
+    std::size_t max_sync_invocations = 1;
+    std::size_t runtime_threads = 8;
+    std::size_t max_processes_per_function = 4;
+};
+
+// CreateFunction as the API receives it: the package's bytes, not yet extracted.
+struct CreateFunctionInput {
+    std::string function_name;
+    FunctionSettings settings;
+    std::string zip_file;
+};
+
+// Lambda's payload limits (bytes): 6 MB for RequestResponse, 256 KB for Event.
+inline constexpr std::size_t max_sync_payload = 6'291'456;
+inline constexpr std::size_t max_async_payload = 262'144;
+
+class Service {
+public:
+    explicit Service(ServiceConfig config);
+    ~Service();
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    const ServiceConfig& config() const { return config_; }
+    // Lookups, listing and permissions go straight to the store.
+    FunctionStore& functions() { return store_; }
+
+    Function create_function(const CreateFunctionInput& input);
+    // A function whose code is the user's folder (--function NAME=RUNTIME:HANDLER:DIR).
+    Function declare_function(const DeclaredFunction& declared);
+    Function update_function_code(std::string_view function_name, std::string_view zip_file,
+                                  const std::optional<std::string>& revision_id);
+    Function update_function_configuration(std::string_view function_name,
+                                           const FunctionSettings& settings,
+                                           const std::optional<std::string>& revision_id);
+    void delete_function(std::string_view function_name);
+
+    // Event invocation (the rules engine's lambda action, Invoke with InvocationType Event):
+    // checks the function and payload now — AwsError ResourceNotFoundException,
+    // InvalidRequestContentException, RequestTooLargeException — and runs it on a runtime
+    // thread, which then calls `done`. Never blocks.
+    void invoke(std::string_view function_name, std::string payload, InvokeCallback done);
+    // RequestResponse invocation for the REST Invoke: blocks the calling thread until the result.
+    InvokeResult invoke_and_wait(std::string_view function_name, std::string payload);
+
+private:
+    Function checked_for_invoke(std::string_view function_name, std::string& payload,
+                                std::size_t limit) const;
+    // Extracts into <data_dir>/lambda/functions/<name>/<new id>/; nothing is left on failure.
+    FunctionCode extract_package(const std::string& name, std::string_view zip_file) const;
+    void remove_package(const FunctionCode& code) const;
+
+    ServiceConfig config_;
+    std::filesystem::path functions_root_;
+    FunctionStore store_;
+    std::mutex changes_;  // create/update/delete one at a time (extraction happens outside store_)
+    std::atomic<std::size_t> sync_invocations_{0};
+    Runtime runtime_;  // last: its threads end before the store goes
+};
+
+}  // namespace iotemu::lambda

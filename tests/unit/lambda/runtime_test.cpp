@@ -1,0 +1,229 @@
+// The runtime with real python3 and node processes: results, exceptions, timeouts, crashes,
+// output to the log tail, warm reuse and retirement.
+#include "rules/lambda/runtime.hpp"
+
+#include <future>
+
+#include <nlohmann/json.hpp>
+
+#include "lambda/support.hpp"
+
+using namespace iotemu;
+using namespace iotemu::lambda;
+using namespace iotemu::lambda::test;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* python_handlers = R"(import os, sys, time
+
+def ok(event, context):
+    print("handling", event.get("n"))
+    return {"n": event["n"] * 2, "pid": os.getpid(), "name": context.function_name,
+            "request": context.aws_request_id, "left": context.get_remaining_time_in_millis(),
+            "memory": context.memory_limit_in_mb, "arn": context.invoked_function_arn,
+            "region": os.environ["AWS_REGION"], "endpoint": os.environ["AWS_ENDPOINT_URL"],
+            "stage": os.environ.get("STAGE"), "root": os.environ["LAMBDA_TASK_ROOT"]}
+
+def throws(event, context):
+    raise ValueError("bad event " + str(event.get("n")))
+
+def hangs(event, context):
+    time.sleep(30)
+
+def crashes(event, context):
+    sys.stdout.write("about to exit\n")
+    os._exit(3)
+
+def unserializable(event, context):
+    return {1, 2}
+)";
+
+constexpr const char* node_handlers = R"(
+exports.asyncOk = async (event, context) => {
+  console.log('async handling', event.n);
+  return { n: event.n * 2, pid: process.pid, name: context.functionName,
+           request: context.awsRequestId, left: context.getRemainingTimeInMillis(),
+           nodePath: process.env.NODE_PATH };
+};
+exports.callbackOk = (event, context, callback) => {
+  setTimeout(() => callback(null, { n: event.n + 1 }), 10);
+};
+exports.legacySucceed = function (event, context) { context.succeed('done'); };
+exports.throws = async () => { throw new TypeError('no good'); };
+exports.callbackError = (event, context, callback) => callback(new Error('via callback'));
+exports.hangs = () => new Promise(() => {});
+)";
+
+struct Fixture {
+    TempDir work;
+    Runtime runtime;
+
+    Fixture()
+        : runtime([&] {
+              RuntimeConfig config;
+              config.bootstrap_directory = work / "bootstrap";
+              config.api_endpoint_url = "http://127.0.0.1:4580";
+              config.node_modules_directory = work / "node_modules";
+              config.threads = 4;
+              return config;
+          }()) {
+        write_files(work / "py", {{"lambda_function.py", python_handlers}});
+        write_files(work / "js", {{"index.js", node_handlers}});
+    }
+
+    Function function(const std::string& runtime, const std::string& handler, int timeout = 3) {
+        Function f;
+        f.name = "fn-" + std::to_string(counter_++);
+        f.arn = "arn:aws:lambda:us-east-1:123456789012:function:" + f.name;
+        f.runtime = runtime;
+        f.family = runtime.starts_with("python") ? RuntimeFamily::python : RuntimeFamily::node;
+        f.handler = handler;
+        f.timeout = timeout;
+        f.revision_id = "r1";
+        f.environment = {{"STAGE", "unit"}};
+        f.code.directory = f.family == RuntimeFamily::python ? work / "py" : work / "js";
+        return f;
+    }
+
+private:
+    int counter_ = 0;
+};
+
+json payload_of(const InvokeResult& result) { return json::parse(result.payload); }
+
+}  // namespace
+
+TEST_CASE("a python handler gets its event, context and environment and returns JSON") {
+    Fixture fx;
+    const auto result =
+        fx.runtime.invoke_and_wait(fx.function("python3.12", "lambda_function.ok"), R"({"n": 21})");
+    REQUIRE_FALSE(result.function_error);
+    const auto out = payload_of(result);
+    CHECK(out["n"] == 42);
+    CHECK(out["name"] == "fn-0");
+    CHECK(out["request"].get<std::string>().size() == 36);
+    CHECK(out["left"].get<int>() > 2000);
+    CHECK(out["memory"] == 128);
+    CHECK(out["arn"] == "arn:aws:lambda:us-east-1:123456789012:function:fn-0");
+    CHECK(out["region"] == "us-east-1");
+    CHECK(out["endpoint"] == "http://127.0.0.1:4580");
+    CHECK(out["stage"] == "unit");
+    CHECK(out["root"] == (fx.work / "py").string());
+    CHECK(result.log_tail.find("handling 21") != std::string::npos);
+    CHECK(result.log_tail.find("START RequestId:") == 0);
+    CHECK(result.log_tail.find("REPORT RequestId:") != std::string::npos);
+}
+
+TEST_CASE("a warm python process is reused for the next invocation of the same revision") {
+    Fixture fx;
+    auto function = fx.function("python3.12", "lambda_function.ok");
+    const auto first = payload_of(fx.runtime.invoke_and_wait(function, R"({"n": 1})"));
+    const auto second = payload_of(fx.runtime.invoke_and_wait(function, R"({"n": 2})"));
+    CHECK(first["pid"] == second["pid"]);
+    function.revision_id = "r2";  // an update: a new process
+    const auto third = payload_of(fx.runtime.invoke_and_wait(function, R"({"n": 3})"));
+    CHECK(third["pid"] != second["pid"]);
+    fx.runtime.retire(function.name);
+    const auto fourth = payload_of(fx.runtime.invoke_and_wait(function, R"({"n": 4})"));
+    CHECK(fourth["pid"] != third["pid"]);
+}
+
+TEST_CASE("a python exception is an Unhandled error shaped like Lambda's") {
+    Fixture fx;
+    const auto function = fx.function("python3.12", "lambda_function.throws");
+    const auto result = fx.runtime.invoke_and_wait(function, R"({"n": 7})");
+    REQUIRE(result.function_error == "Unhandled");
+    const auto error = payload_of(result);
+    CHECK(error["errorType"] == "ValueError");
+    CHECK(error["errorMessage"] == "bad event 7");
+    CHECK(error["stackTrace"].is_array());
+    CHECK(result.log_tail.find("[ERROR] ValueError: bad event 7") != std::string::npos);
+    // The process survives its handler's exception.
+    CHECK_FALSE(fx.runtime.invoke_and_wait(function, "{}").payload.empty());
+}
+
+TEST_CASE("a handler past its timeout is killed and the result says so") {
+    Fixture fx;
+    const auto function = fx.function("python3.12", "lambda_function.hangs", 1);
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = fx.runtime.invoke_and_wait(function, "{}");
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    REQUIRE(result.function_error == "Unhandled");
+    CHECK(payload_of(result)["errorMessage"].get<std::string>().find(
+              "Task timed out after 1.00 seconds") != std::string::npos);
+    CHECK(elapsed < std::chrono::seconds(5));
+}
+
+TEST_CASE("a process that exits mid-invocation is reported and replaced") {
+    Fixture fx;
+    const auto result =
+        fx.runtime.invoke_and_wait(fx.function("python3.12", "lambda_function.crashes"), "{}");
+    REQUIRE(result.function_error == "Unhandled");
+    const auto error = payload_of(result);
+    CHECK(error["errorType"] == "Runtime.ExitError");
+    CHECK(error["errorMessage"].get<std::string>().find("exit status 3") != std::string::npos);
+    CHECK(result.log_tail.find("about to exit") != std::string::npos);
+    const auto after =
+        fx.runtime.invoke_and_wait(fx.function("python3.12", "lambda_function.ok"), R"({"n": 1})");
+    CHECK_FALSE(after.function_error);
+}
+
+TEST_CASE("a missing module or function is an init error") {
+    Fixture fx;
+    auto result = fx.runtime.invoke_and_wait(fx.function("python3.12", "nosuch.handler"), "{}");
+    CHECK(payload_of(result)["errorType"] == "Runtime.ImportModuleError");
+    result = fx.runtime.invoke_and_wait(fx.function("python3.12", "lambda_function.nosuch"), "{}");
+    CHECK(payload_of(result)["errorType"] == "Runtime.HandlerNotFound");
+    result = fx.runtime.invoke_and_wait(fx.function("python3.12", "lambda_function.unserializable"),
+                                        "{}");
+    CHECK(payload_of(result)["errorType"] == "Runtime.MarshalError");
+}
+
+TEST_CASE("node handlers: async, callback and legacy context.succeed") {
+    Fixture fx;
+    const auto async_function = fx.function("nodejs20.x", "index.asyncOk");
+    auto result = fx.runtime.invoke_and_wait(async_function, R"({"n": 5})");
+    REQUIRE_FALSE(result.function_error);
+    auto out = payload_of(result);
+    CHECK(out["n"] == 10);
+    CHECK(out["name"] == async_function.name);
+    CHECK(out["left"].get<int>() > 2000);
+    CHECK(out["nodePath"] == (fx.work / "node_modules").string());
+    CHECK(result.log_tail.find("async handling 5") != std::string::npos);
+    const auto again = payload_of(fx.runtime.invoke_and_wait(async_function, R"({"n": 6})"));
+    CHECK(again["pid"] == out["pid"]);
+
+    result =
+        fx.runtime.invoke_and_wait(fx.function("nodejs12.x", "index.callbackOk"), R"({"n": 1})");
+    CHECK(payload_of(result)["n"] == 2);
+    result = fx.runtime.invoke_and_wait(fx.function("nodejs4.3", "index.legacySucceed"), "{}");
+    CHECK(result.payload == "\"done\"");
+}
+
+TEST_CASE("node errors: a rejected promise, a callback error and a hang past the timeout") {
+    Fixture fx;
+    auto result = fx.runtime.invoke_and_wait(fx.function("nodejs20.x", "index.throws"), "{}");
+    REQUIRE(result.function_error == "Unhandled");
+    CHECK(payload_of(result)["errorType"] == "TypeError");
+    CHECK(payload_of(result)["errorMessage"] == "no good");
+    result = fx.runtime.invoke_and_wait(fx.function("nodejs20.x", "index.callbackError"), "{}");
+    CHECK(payload_of(result)["errorMessage"] == "via callback");
+    result = fx.runtime.invoke_and_wait(fx.function("nodejs20.x", "index.hangs", 1), "{}");
+    CHECK(payload_of(result)["errorMessage"].get<std::string>().find("Task timed out after 1.00") !=
+          std::string::npos);
+}
+
+TEST_CASE("invoke returns at once and overlapping invocations complete on runtime threads") {
+    Fixture fx;
+    const auto function = fx.function("python3.12", "lambda_function.ok");
+    std::vector<std::future<InvokeResult>> results;
+    std::vector<std::shared_ptr<std::promise<InvokeResult>>> promises;
+    for (int i = 0; i < 3; ++i) {
+        auto promise = std::make_shared<std::promise<InvokeResult>>();
+        results.push_back(promise->get_future());
+        fx.runtime.invoke(function, json{{"n", i}}.dump(),
+                          [promise](InvokeResult r) { promise->set_value(std::move(r)); });
+    }
+    for (int i = 0; i < 3; ++i) CHECK(payload_of(results[i].get())["n"] == i * 2);
+}
