@@ -11,13 +11,19 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "api/iot_service.hpp"
+#include "api/lambda_routes.hpp"
 #include "api/router.hpp"
+#include "api/topic_rule_routes.hpp"
 #include "app/server_identity.hpp"
 #include "broker/broker.hpp"
 #include "bus/bus.hpp"
+#include "common/aws_error.hpp"
 #include "common/log.hpp"
 #include "http_server/http_server.hpp"
 #include "registry/registry.hpp"
+#include "rules/engine/engine.hpp"
+#include "rules/engine/topic_rules.hpp"
+#include "rules/lambda/service.hpp"
 
 namespace iotemu::app {
 namespace {
@@ -47,11 +53,36 @@ tcp::acceptor bind_port(asio::io_context& io, const tcp::endpoint& endpoint,
     return acceptor;
 }
 
+// The rules engine's lambda action, carried out by the Lambda service: an Event invocation whose
+// failure (the handler's error object, a timeout, an unknown function) becomes the action's error.
+class LambdaServiceInvoker final : public rules::LambdaInvoker {
+public:
+    explicit LambdaServiceInvoker(lambda::Service& service) : service_(service) {}
+
+    void invoke_event(std::string function_arn, std::string event_json,
+                      std::function<void(rules::InvocationOutcome)> done) override {
+        try {
+            service_.invoke(function_arn, std::move(event_json),
+                            [done](const lambda::InvokeResult& result) {
+                                if (!result.function_error) return done({true, {}});
+                                done({false, *result.function_error + ": " + result.payload});
+                            });
+        } catch (const AwsError& e) {
+            done({false, e.code() + ": " + e.what()});
+        }
+    }
+
+private:
+    lambda::Service& service_;
+};
+
 }  // namespace
 
 struct Emulator::Impl {
     asio::io_context io{1};
-    asio::thread_pool workers{2};
+    // API requests. A synchronous Invoke holds one while its handler runs, and the handler calls
+    // back into the API: lambda_service_config() keeps such Invokes below this count.
+    asio::thread_pool workers{api_workers};
     asio::signal_set signals{io, SIGINT, SIGTERM};
     tcp::acceptor api_acceptor;
     tcp::acceptor mqtt_acceptor;
@@ -60,6 +91,9 @@ struct Emulator::Impl {
     ServerIdentity identity;
     registry::Registry registry;
     bus::Bus bus;
+    rules::TopicRuleStore topic_rules;
+    std::unique_ptr<lambda::Service> functions;   // needs the API's address: made once bound
+    std::unique_ptr<rules::Engine> rules_engine;  // runs actions through `functions`
     broker::Broker broker;
     api::Router router;
     Endpoints endpoints;
@@ -70,6 +104,7 @@ struct Emulator::Impl {
           https_acceptor(bind_port(io, endpoint_for(options.host, options.https_port), "HTTPS")),
           identity(load_or_create_server_identity(options.data_dir, host_names(options.host))),
           registry(model::Account{options.region, options.account_id}, identity.ca),
+          topic_rules(model::Account{options.region, options.account_id}),
           broker(registry, bus,
                  {identity.server_certificate.to_pem(), identity.server_key.to_pem()}) {
         if (options.alpn_port)
@@ -84,8 +119,15 @@ struct Emulator::Impl {
             identity.ca_file,
             options.region,
             options.account_id};
+        functions = std::make_unique<lambda::Service>(lambda_service_config(options, endpoints));
+        for (const auto& declared : options.functions) functions->declare_function(declared);
+        rules_engine = std::make_unique<rules::Engine>(
+            topic_rules, bus, std::make_shared<LambdaServiceInvoker>(*functions),
+            rules::EngineOptions{.http = {.allow_any_host = options.http_actions_any_host}});
         api::add_iot_routes(router, registry,
                             {endpoints.host + ":" + std::to_string(endpoints.mqtt_port)});
+        api::add_topic_rule_routes(router, topic_rules);
+        api::add_lambda_routes(router, *functions);
         api_acceptor.listen();
         mqtt_acceptor.listen();
         broker.listen(mqtt_acceptor, false);
@@ -101,6 +143,19 @@ struct Emulator::Impl {
             log::info("emulator", "signal ", signal, " received; shutting down");
             io.stop();
         });
+    }
+
+    static constexpr std::size_t api_workers = 4;
+
+    static lambda::ServiceConfig lambda_service_config(const Options& options,
+                                                       const Endpoints& endpoints) {
+        lambda::ServiceConfig config;
+        config.account_id = options.account_id;
+        config.region = options.region;
+        config.data_dir = options.data_dir;
+        config.api_endpoint_url = endpoints.api_endpoint();
+        config.max_sync_invocations = api_workers / 2;
+        return config;
     }
 
     static std::vector<std::string> host_names(const std::string& host) {

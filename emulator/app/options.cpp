@@ -39,6 +39,13 @@ std::string usage() {
            "  --region NAME        region in ARNs (default us-east-1)\n"
            "  --account-id ID      12-digit account id in ARNs (default 123456789012)\n"
            "  --ready-file PATH    write endpoints as JSON here once every listener is bound\n"
+           "  --function NAME=RUNTIME:HANDLER:DIR\n"
+           "                       a Lambda function whose code is the folder DIR, e.g.\n"
+           "                       jitr=python3.12:lambda_function.lambda_handler:./lambda\n"
+           "                       (repeatable; no zip needed)\n"
+           "  --http-actions-any-host true|false\n"
+           "                       let topic rules' http actions POST beyond loopback\n"
+           "                       (default false)\n"
            "  --log-level LEVEL    debug | info | warn | error (default info)\n"
            "  --help               this text\n";
 }
@@ -98,6 +105,19 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
          [&](const std::string& v) -> std::optional<std::string> {
              if (v.empty()) return "expects a path";
              options.ready_file = v;
+             return std::nullopt;
+         }},
+        {"--function",
+         [&](const std::string& v) -> std::optional<std::string> {
+             auto declared = lambda::parse_declared_function(v);
+             if (!declared) return declared.error();
+             options.functions.push_back(std::move(*declared));
+             return std::nullopt;
+         }},
+        {"--http-actions-any-host",
+         [&](const std::string& v) -> std::optional<std::string> {
+             if (v != "true" && v != "false") return "expects true or false, got '" + v + "'";
+             options.http_actions_any_host = v == "true";
              return std::nullopt;
          }},
         {"--log-level",

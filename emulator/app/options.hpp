@@ -9,6 +9,7 @@
 
 #include "common/log.hpp"
 #include "common/result.hpp"
+#include "rules/lambda/declared.hpp"
 
 namespace iotemu::app {
 
@@ -25,6 +26,10 @@ struct Options {
     std::string account_id = "123456789012";
     std::optional<std::string> ready_file;
     log::Level log_level = log::Level::info;
+    // Lambda functions whose code is a local folder (--function NAME=RUNTIME:HANDLER:DIR).
+    std::vector<lambda::DeclaredFunction> functions;
+    // Rules' http actions may POST to any host, not only to this machine's loopback.
+    bool http_actions_any_host = false;
 };
 
 // Either Options, or a message for stderr (exit 2). `--help` yields the usage text as the error

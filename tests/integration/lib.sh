@@ -66,8 +66,9 @@ stop_emulator() {
   EMULATOR_PID=""
 }
 
-# iot ARGS…: the real aws CLI against the emulator, JSON output on stdout.
+# iot ARGS…, lambda_cli ARGS…: the real aws CLI against the emulator, JSON output on stdout.
 iot() { aws --endpoint-url "$API" --output json iot "$@"; }
+lambda_cli() { aws --endpoint-url "$API" --output json lambda "$@"; }
 
 # expect_aws_error CODE ARGS…: the aws CLI call must fail with this AWS error code.
 expect_aws_error() {
@@ -196,3 +197,30 @@ register_ca_with_verification() {
 }
 
 ALLOW_ALL='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}'
+
+# ---- Lambda functions and topic rules ----------------------------------------------------------
+
+HANDLERS=$(cd "$(dirname "${BASH_SOURCE[0]}")/handlers" && pwd)
+
+# deploy_function NAME RUNTIME HANDLER DIR [FLAGS…]: zips DIR (a folder under handlers/) and
+# creates the function with `aws lambda create-function --zip-file`; prints its ARN.
+deploy_function() {
+  local name=$1 runtime=$2 handler=$3 dir=$4; shift 4
+  rm -f "$WORK/$name.zip"
+  (cd "$HANDLERS/$dir" && zip -q -r "$WORK/$name.zip" .)
+  lambda_cli create-function --function-name "$name" --runtime "$runtime" --handler "$handler" \
+    --role "arn:aws:iam::123456789012:role/$name" --zip-file "fileb://$WORK/$name.zip" "$@" |
+    json_get - 'j["FunctionArn"]'
+}
+
+# wait_for_status CERT_ID STATUS [SECONDS]: polls describe-certificate until it reports STATUS.
+wait_for_status() {
+  local id=$1 status=$2 deadline=$((SECONDS + ${3:-30})) now
+  while :; do
+    now=$(iot describe-certificate --certificate-id "$id" |
+      json_get - 'j["certificateDescription"]["status"]')
+    [[ $now == "$status" ]] && return 0
+    ((SECONDS < deadline)) || fail "certificate $id stayed $now, expected $status"
+    sleep 0.05
+  done
+}
