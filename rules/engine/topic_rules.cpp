@@ -200,23 +200,20 @@ void TopicRuleStore::delete_topic_rule(std::string_view rule_name) {
 }
 
 void TopicRuleStore::enable_topic_rule(std::string_view rule_name) {
-    check_rule_name(rule_name);
-    {
-        const std::unique_lock lock(mutex_);
-        auto rule = std::make_shared<TopicRule>(*existing(rule_name));
-        rule->rule_disabled = false;
-        rules_[rule->rule_name] = std::move(rule);
-        publish_snapshot();
-    }
-    changed();
+    set_rule_disabled(rule_name, false);
 }
 
 void TopicRuleStore::disable_topic_rule(std::string_view rule_name) {
+    set_rule_disabled(rule_name, true);
+}
+
+// Rules are immutable once published in a snapshot: a change replaces the rule.
+void TopicRuleStore::set_rule_disabled(std::string_view rule_name, bool disabled) {
     check_rule_name(rule_name);
     {
         const std::unique_lock lock(mutex_);
         auto rule = std::make_shared<TopicRule>(*existing(rule_name));
-        rule->rule_disabled = true;
+        rule->rule_disabled = disabled;
         rules_[rule->rule_name] = std::move(rule);
         publish_snapshot();
     }

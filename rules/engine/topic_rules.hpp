@@ -81,6 +81,7 @@ public:
     void on_change(std::function<void()> listener);
 
 private:
+    void set_rule_disabled(std::string_view rule_name, bool disabled);
     std::shared_ptr<const TopicRule> build(std::string_view rule_name,
                                            const nlohmann::json& payload,
                                            Timestamp created_at) const;
