@@ -80,6 +80,8 @@ void Authorizer::refresh() {
     policies_ = registry_.principal_policies(principal_arn_, variables_.client_id.value_or(""));
     generation_ = generation;
     loaded_ = true;
+    compiled_.clear();
+    for (const auto& compiled : policies_.policies) compiled_.push_back(compiled.get());
     const auto& thing = policies_.attached_thing;
     variables_.thing_is_attached = thing.has_value();
     variables_.thing_name = thing ? std::optional(thing->name) : std::nullopt;
@@ -90,12 +92,10 @@ void Authorizer::refresh() {
 bool Authorizer::allows(std::string_view action, std::string_view resource_type,
                         std::string_view resource_name) {
     refresh();
-    std::vector<const policy::CompiledPolicy*> compiled;
-    compiled.reserve(policies_.policies.size());
-    for (const auto& p : policies_.policies) compiled.push_back(p.get());
+    if (compiled_.empty()) return false;  // no policy: denied, without building the request
     const policy::Request request{std::string(action),
                                   registry_.account().arn(resource_type, resource_name)};
-    return policy::evaluate(compiled, request, variables_) == policy::Decision::allow;
+    return policy::evaluate(compiled_, request, variables_) == policy::Decision::allow;
 }
 
 }  // namespace iotemu::broker

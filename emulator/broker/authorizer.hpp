@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pki/certificate.hpp"
 #include "policy/evaluate.hpp"
@@ -42,6 +43,7 @@ private:
     std::string principal_arn_;
     policy::Variables variables_;
     registry::PrincipalPolicies policies_;
+    std::vector<const policy::CompiledPolicy*> compiled_;  // views of policies_, for evaluate()
     std::uint64_t generation_ = 0;
     bool loaded_ = false;
 };

@@ -78,15 +78,12 @@ std::shared_ptr<ssl::context> make_tls_context(const ServerCredentials& credenti
     return context;
 }
 
-// The client's certificate followed by what it sent after it. On a server, OpenSSL's peer chain
-// leaves the client's own certificate out.
-std::vector<pki::X509Certificate> peer_chain(SSL* ssl) {
+// The client's own certificate, as the registry's chain (empty without one). What the client
+// sent after it (its CA, spec §3.2) is not consulted by the registry, so it is not parsed.
+std::vector<pki::X509Certificate> peer_certificate(SSL* ssl) {
     std::vector<pki::X509Certificate> chain;
     if (X509* leaf = SSL_get0_peer_certificate(ssl))
         chain.push_back(pki::X509Certificate::from_native(leaf));
-    if (STACK_OF(X509)* rest = SSL_get_peer_cert_chain(ssl))
-        for (int i = 0; i < sk_X509_num(rest); ++i)
-            chain.push_back(pki::X509Certificate::from_native(sk_X509_value(rest, i)));
     return chain;
 }
 
@@ -127,7 +124,7 @@ asio::awaitable<void> onboard(tcp::socket socket, std::shared_ptr<ssl::context> 
         co_return;
     }
 
-    const auto chain = peer_chain(stream.native_handle());
+    const auto chain = peer_certificate(stream.native_handle());
     auto verdict = context->registry.authenticate_device(chain);
     const std::string id = chain.empty() ? "(none)" : chain.front().id();
     switch (verdict.verdict) {

@@ -251,8 +251,9 @@ public:
 
     // ---- the broker's questions (spec §3.4, §5) ----
 
-    // The connect-time decision for a TLS client chain: chain[0] is the device certificate, any
-    // further certificates are what the device sent after it (its CA, spec §3.2). Registers an
+    // The connect-time decision for a TLS client chain: chain[0] is the device certificate; what
+    // the device sent after it (its CA, spec §3.2) is not consulted, since the registered CA
+    // decides, so the broker passes the device certificate alone. Empty: refused. Registers an
     // unknown certificate PENDING_ACTIVATION when its direct signer is a registered ACTIVE CA with
     // auto-registration ENABLE. Never throws for bad input.
     DeviceAuthentication authenticate_device(const std::vector<pki::X509Certificate>& chain);
