@@ -5,7 +5,7 @@
 #include "api/lambda_routes.hpp"
 #include "api/lambda_shapes.hpp"
 #include "common/aws_error.hpp"
-#include "rules/lambda/encoding.hpp"
+#include "common/base64.hpp"
 
 namespace iotemu::api {
 namespace {
@@ -48,7 +48,7 @@ Response invoke(lambda::Service& service, Call& call) {
     if (result.function_error)
         response.headers.emplace_back("X-Amz-Function-Error", *result.function_error);
     if (log_type == "Tail")
-        response.headers.emplace_back("X-Amz-Log-Result", lambda::base64_encode(result.log_tail));
+        response.headers.emplace_back("X-Amz-Log-Result", base64_encode(result.log_tail));
     return response;
 }
 

@@ -8,7 +8,7 @@
 
 #include "api/json_members.hpp"
 #include "common/aws_error.hpp"
-#include "rules/lambda/encoding.hpp"
+#include "common/base64.hpp"
 #include "rules/lambda/function_name.hpp"
 
 namespace iotemu::api::lambda_shapes {
@@ -103,7 +103,7 @@ lambda::FunctionSettings settings(const Call& call) {
 
 std::string zip_file(const json& code) {
     if (const auto text = string_member(code, "ZipFile", "Code.ZipFile")) {
-        auto bytes = lambda::base64_decode(*text);
+        auto bytes = base64_decode(*text);
         if (!bytes)
             invalid_parameter(
                 "Could not unzip uploaded file. Please check your file, then try "

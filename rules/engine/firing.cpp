@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "common/time.hpp"
-#include "rules/sql/codec.hpp"
 
 namespace iotemu::rules::detail {
 namespace {
@@ -66,7 +66,7 @@ std::string error_payload(const Firing& firing, const std::vector<ActionFailure>
                  {"topic", firing.context.topic},
                  {"cloudwatchTraceId", firing.context.trace_id.value_or("")},
                  {"clientId", firing.context.client_id.value_or("n/a")},
-                 {"base64OriginalPayload", sql::detail::base64_encode(firing.payload)},
+                 {"base64OriginalPayload", base64_encode(firing.payload)},
                  {"failures", std::move(list)}});
 }
 

@@ -4,7 +4,8 @@
 // Supported (AWS names; * = needs SQL 2016-03-23+):
 //   context   accountid clientid newuuid principal rand sql_version timestamp topic traceid
 //   types     get isnull isundefined* nanvl cast(x AS type) transform*
-//   encoding  encode* decode* (base64 only) md5 sha1 sha224 sha256
+//   encoding  encode* decode* (base64 only) md5 sha1 sha224 sha256 sha384
+//             sha512
 //   strings   (functions_string.cpp) chr concat endswith indexof* length* lower lpad ltrim
 //             numbytes* regexp_matches regexp_replace regexp_substr replace rpad rtrim
 //             startswith substring trim upper
@@ -12,7 +13,7 @@
 //             cosh exp floor ln log mod power remainder round sign sin sinh sqrt tan tanh trunc
 // Known to AWS but refused at parse time here (they reach other services or need Joda time):
 //   aws_lambda get_dynamodb get_secret get_thing_shadow get_registry_data
-//   machinelearning_predict parse_time time_to_epoch md2 sha384 sha512 get_mqtt_property
+//   machinelearning_predict parse_time time_to_epoch md2 get_mqtt_property
 //   get_user_properties
 #include "rules/sql/functions.hpp"
 
@@ -20,8 +21,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "common/random.hpp"
-#include "rules/sql/codec.hpp"
+#include "rules/sql/digest.hpp"
 #include "rules/sql/lexer.hpp"
 #include "rules/sql/value.hpp"
 
@@ -162,8 +164,8 @@ constexpr std::array<Function, 33> core_table = {{
     {"sha224", v1, 1, 1, fn_hash<sha224_hex>},
     {"sha256", v1, 1, 1, fn_hash<sha256_hex>},
     {"md2", v1, 1, 1, nullptr},
-    {"sha384", v1, 1, 1, nullptr},
-    {"sha512", v1, 1, 1, nullptr},
+    {"sha384", v1, 1, 1, fn_hash<sha384_hex>},
+    {"sha512", v1, 1, 1, fn_hash<sha512_hex>},
     {"aws_lambda", v1, 2, 2, nullptr},
     {"get_dynamodb", v2, 4, 6, nullptr},
     {"get_secret", v1, 3, 4, nullptr},

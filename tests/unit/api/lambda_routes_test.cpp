@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "api_test_support.hpp"
+#include "common/base64.hpp"
 #include "common/random.hpp"
 #include "rules/lambda/encoding.hpp"
 
@@ -44,7 +45,7 @@ struct LambdaApi {
                                {"Runtime", "python3.12"},
                                {"Role", "arn:aws:iam::123456789012:role/r"},
                                {"Handler", "index.h"},
-                               {"Code", {{"ZipFile", lambda::base64_encode(one_file_zip())}}}};
+                               {"Code", {{"ZipFile", base64_encode(one_file_zip())}}}};
         return call("POST", "/2015-03-31/functions", body.dump());
     }
 };
@@ -145,7 +146,7 @@ TEST_CASE("lambda: Invoke returns the handler's payload, 202 for Event, 204 for 
     CHECK(response.status == 200);
     CHECK(response.body == R"({"k": [1, 2]})");
     CHECK(header(response, "X-Amz-Function-Error").empty());
-    const auto tail = lambda::base64_decode(header(response, "X-Amz-Log-Result"));
+    const auto tail = base64_decode(header(response, "X-Amz-Log-Result"));
     REQUIRE(tail);
     CHECK(tail->find("REPORT RequestId") != std::string::npos);
     response = api.call("POST", "/2015-03-31/functions/echo/invocations", "{}",

@@ -3,7 +3,7 @@
 // an action.
 #include <set>
 
-#include "rules/sql/codec.hpp"
+#include "common/base64.hpp"
 #include "rules_engine/engine_support.hpp"
 
 using namespace engine_test;
@@ -128,7 +128,7 @@ TEST_CASE("an action failure triggers errorAction with AWS's error payload") {
     CHECK(error["clientId"] == "device-1");
     CHECK(error["cloudwatchTraceId"].get<std::string>().size() == 36);
     CHECK(error["base64OriginalPayload"] ==
-          iotemu::rules::sql::detail::base64_encode(R"({"device":"d1"})"));
+          iotemu::base64_encode(R"({"device":"d1"})"));
     REQUIRE(error["failures"].size() == 2);  // one message for both failures
     std::set<std::string> failed;
     for (const auto& failure : error["failures"]) failed.insert(failure["failedAction"]);
