@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mqtt/message_properties.hpp"
 #include "mqtt/packet.hpp"
 #include "mqtt/topic_tree.hpp"
 
@@ -27,6 +28,9 @@ struct Message {
     std::optional<std::string> client_id;  // absent for HTTPS and the emulator's own events
     std::optional<std::string> principal;  // certificate id of the publisher, if any
     std::int64_t timestamp_ms = 0;
+    // MQTT 5 properties as the publisher sent them (HTTPS and iot-data Publish carry some too);
+    // message expiry counts from timestamp_ms.
+    mqtt::MessageProperties properties{};
 };
 
 // A receiver of messages: an MQTT connection, a persistent session, the rules engine.
