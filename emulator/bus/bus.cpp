@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -19,6 +21,19 @@ namespace {
 
 bool has_wildcard(std::string_view filter) {
     return filter.find_first_of("+#") != std::string_view::npos;
+}
+
+// An MQTT 5 message expiry interval counts from the publish (docs/aws/data-plane.md §5.1): once
+// it has passed, a retained message is no longer delivered or listed.
+bool expired(const Message& message, std::int64_t now_ms) {
+    const auto& interval = message.properties.message_expiry_interval;
+    return interval && message.timestamp_ms + std::int64_t{*interval} * 1000 <= now_ms;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 // Who receives one message, resolved under the lock and called after it.
@@ -67,7 +82,8 @@ struct Bus::Impl {
     std::size_t sweep_at = 64;  // attach() sweeps expired subscribers when the table reaches this
 
     mutable std::mutex retained_mutex;
-    TextMap<Message> retained;
+    // Ordered, so ListRetainedMessages pages through it by topic; std::less<> finds by view.
+    std::map<std::string, Message, std::less<>> retained;
 
     // Everything below: call with `mutex` held.
 
@@ -253,8 +269,26 @@ void Bus::publish(const Message& message) {
 std::optional<Message> Bus::retained(std::string_view topic) const {
     const std::lock_guard lock(impl_->retained_mutex);
     const auto found = impl_->retained.find(topic);
-    if (found == impl_->retained.end()) return std::nullopt;
+    if (found == impl_->retained.end() || expired(found->second, now_ms())) return std::nullopt;
     return found->second;
+}
+
+Bus::RetainedPage Bus::retained_page(std::string_view after, std::size_t limit) const {
+    RetainedPage page;
+    const auto now = now_ms();
+    const std::lock_guard lock(impl_->retained_mutex);
+    auto it = after.empty() ? impl_->retained.begin() : impl_->retained.upper_bound(after);
+    for (; it != impl_->retained.end(); ++it) {
+        const Message& message = it->second;
+        if (expired(message, now)) continue;
+        if (page.messages.size() == limit) {
+            page.more = true;
+            break;
+        }
+        page.messages.push_back(
+            {message.topic, message.payload.size(), message.qos, message.timestamp_ms});
+    }
+    return page;
 }
 
 std::size_t Bus::retained_count() const {

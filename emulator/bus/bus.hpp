@@ -4,6 +4,7 @@
 // Thread-safe: one mutex around the index, never held while delivering. Sans-I/O.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +32,14 @@ struct Message {
     // MQTT 5 properties as the publisher sent them (HTTPS and iot-data Publish carry some too);
     // message expiry counts from timestamp_ms.
     mqtt::MessageProperties properties{};
+};
+
+// What ListRetainedMessages shows of a retained message: everything but its payload.
+struct RetainedSummary {
+    std::string topic;
+    std::size_t payload_size = 0;
+    mqtt::QoS qos = mqtt::QoS::at_most_once;
+    std::int64_t timestamp_ms = 0;
 };
 
 // A receiver of messages: an MQTT connection, a persistent session, the rules engine.
@@ -71,8 +80,16 @@ public:
     // (still delivered, spec §6.2).
     void publish(const Message& message);
 
+    // The topic's retained message; one whose message expiry interval has passed is gone.
     std::optional<Message> retained(std::string_view topic) const;
-    std::size_t retained_count() const;
+    // Up to `limit` retained messages in topic order (bytewise), starting after the topic `after`
+    // (from the first when empty), expired ones skipped; `more` says whether others follow.
+    struct RetainedPage {
+        std::vector<RetainedSummary> messages;
+        bool more = false;
+    };
+    RetainedPage retained_page(std::string_view after, std::size_t limit) const;
+    std::size_t retained_count() const;  // stored messages, expired ones included
     // Attached subscribers the bus still holds; an expired one is forgotten lazily (at its next
     // matching publish, or by a later attach).
     std::size_t subscriber_count() const;

@@ -189,6 +189,55 @@ TEST_CASE("Only a filter equal to the topic receives its retained message on sub
     CHECK(s.recorder->count() == 0);    // returned, never delivered
 }
 
+TEST_CASE("The retained store pages in topic order, after the last topic of the previous page") {
+    Bus bus;
+    for (const auto* topic : {"b/2", "a", "b/1", "c", "b"})
+        bus.publish(retained_message(topic, std::string("payload of ") + topic, qos0));
+    bus.publish(retained_message("b/1", "", qos0));  // deleted: not listed
+
+    const auto first = bus.retained_page("", 2);
+    REQUIRE(first.messages.size() == 2);
+    CHECK(first.messages[0].topic == "a");
+    CHECK(first.messages[0].payload_size == std::string("payload of a").size());
+    CHECK(first.messages[0].qos == qos0);
+    CHECK(first.messages[1].topic == "b");
+    CHECK(first.more);
+
+    const auto second = bus.retained_page("b", 2);
+    REQUIRE(second.messages.size() == 2);
+    CHECK(second.messages[0].topic == "b/2");
+    CHECK(second.messages[1].topic == "c");
+    CHECK_FALSE(second.more);  // exactly the last two: no empty third page
+
+    CHECK(bus.retained_page("c", 2).messages.empty());
+    CHECK(bus.retained_page("a/zzz", 10).messages.size() == 3);  // resumes after a vanished topic
+}
+
+TEST_CASE("A retained message whose expiry interval has passed is neither returned nor listed") {
+    Bus bus;
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    auto stale = retained_message("old", "x");
+    stale.timestamp_ms = now_ms - 61'000;
+    stale.properties.message_expiry_interval = 60;
+    auto fresh = retained_message("new", "y");
+    fresh.timestamp_ms = now_ms;
+    fresh.properties.message_expiry_interval = 60;
+    bus.publish(stale);
+    bus.publish(fresh);
+
+    CHECK_FALSE(bus.retained("old"));
+    REQUIRE(bus.retained("new"));
+    const auto page = bus.retained_page("", 10);
+    REQUIRE(page.messages.size() == 1);
+    CHECK(page.messages[0].topic == "new");
+
+    Attached s(bus);
+    CHECK(bus.subscribe(s.id, "old", qos1).empty());
+    CHECK(bus.subscribe(s.id, "new", qos1).size() == 1);
+}
+
 TEST_CASE("A repeated subscribe replaces the subscription's QoS") {
     Bus bus;
     Attached s(bus);
