@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "api/iot_data_routes.hpp"
 #include "api/iot_service.hpp"
 #include "api/lambda_routes.hpp"
 #include "api/router.hpp"
@@ -127,6 +128,7 @@ struct Emulator::Impl {
         api::add_iot_routes(router, registry,
                             {endpoints.host + ":" + std::to_string(endpoints.mqtt_port)});
         api::add_topic_rule_routes(router, topic_rules);
+        api::add_iot_data_routes(router, bus);
         api::add_lambda_routes(router, *functions);
         api_acceptor.listen();
         mqtt_acceptor.listen();
