@@ -5,9 +5,9 @@
 #include <memory>
 #include <optional>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -20,6 +20,7 @@
 #include "api/errors.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "http_server/beast_messages.hpp"
 
 namespace iotemu::http_server {
 namespace {
@@ -37,50 +38,14 @@ struct Context {
     Options options;
 };
 
-api::Request to_api_request(const http::request<http::string_body>& in, std::string remote) {
-    api::Request out;
-    out.method = std::string(in.method_string());
-    out.target = std::string(in.target());
-    out.headers.reserve(std::distance(in.begin(), in.end()));
-    for (const auto& field : in) {
-        std::string name(field.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        out.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    out.body = in.body();
-    out.remote_address = std::move(remote);
-    return out;
-}
-
-http::response<http::string_body> to_beast_response(api::Response in, unsigned version,
-                                                    bool keep_alive) {
-    http::response<http::string_body> out{static_cast<http::status>(in.status), version};
-    out.set(http::field::server, "iot-emulator");
-    for (auto& [name, value] : in.headers) out.set(name, value);
-    out.body() = std::move(in.body);
-    out.keep_alive(keep_alive);
-    out.prepare_payload();
-    return out;
-}
-
-// An answer for a request that never reached the router (too large, unparsable).
-api::Response protocol_error(std::string_view code, std::string message) {
-    auto response = api::error_response(AwsError(code, std::move(message)));
+// The answer to a request that failed to read, or nothing when the peer simply went away.
+std::optional<api::Response> refusal_for(const boost::system::error_code& ec,
+                                         const Options& options) {
+    auto error = read_failure(ec, options.body_limit);
+    if (!error) return std::nullopt;
+    auto response = api::error_response(*error);
     response.headers.emplace_back("x-amzn-RequestId", random_uuid());
     return response;
-}
-
-// The answer to a request that failed to read, or nothing when the peer simply went away.
-std::optional<api::Response> refusal_for(const boost::system::error_code& ec, const Options& options) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::connection_reset || ec == asio::error::eof ||
-        ec == http::error::partial_message)
-        return std::nullopt;
-    if (ec == http::error::body_limit)
-        return protocol_error(aws_errors::request_entity_too_large,
-                              "Request body exceeds the limit of " +
-                                  std::to_string(options.body_limit) + " bytes");
-    return protocol_error(aws_errors::invalid_request, "Malformed HTTP request: " + ec.message());
 }
 
 asio::awaitable<api::Response> handle_on_workers(std::shared_ptr<Context> context,
@@ -112,7 +77,8 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, std::shared_ptr<Cont
         }
         boost::system::error_code read_ec = header_ec;
         if (!read_ec) {
-            auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, use_nothrow);
+            auto [body_ec, body_bytes] =
+                co_await http::async_read(stream, buffer, parser, use_nothrow);
             read_ec = body_ec;
         }
         if (read_ec) {
@@ -167,7 +133,8 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Conte
 
 void serve(tcp::acceptor& acceptor, asio::thread_pool& workers, Dispatch dispatch,
            Options options) {
-    auto context = std::make_shared<Context>(Context{workers, std::move(dispatch), std::move(options)});
+    auto context =
+        std::make_shared<Context>(Context{workers, std::move(dispatch), std::move(options)});
     asio::co_spawn(acceptor.get_executor(), accept_loop(acceptor, std::move(context)),
                    asio::detached);
 }
