@@ -24,12 +24,12 @@ int main(int argc, char** argv) {
         if (options->ready_file) app::write_ready_file(*options->ready_file, endpoints);
         log::info("emulator", "ready: ", app::ready_json(endpoints));
         std::cout << "iot-emulator is ready\n"
-                  << "  control plane (aws --endpoint-url): " << endpoints.api_endpoint() << '\n'
-                  << "  MQTT over mutual TLS:              " << endpoints.host << ':'
+                  << "  iot and iot-data (aws --endpoint-url): " << endpoints.api_endpoint() << '\n'
+                  << "  MQTT over mutual TLS:                  " << endpoints.host << ':'
                   << endpoints.mqtt_port << '\n'
-                  << "  HTTPS data plane (reserved):        " << endpoints.host << ':'
-                  << endpoints.https_port << '\n'
-                  << "  server CA file (--cafile):          "
+                  << "  HTTPS data plane (POST /topics/...):   " << endpoints.https_endpoint()
+                  << '\n'
+                  << "  server CA file (--cafile):             "
                   << std::filesystem::absolute(endpoints.server_ca_file).lexically_normal().string()
                   << '\n'
                   << "  region " << endpoints.region << ", account " << endpoints.account_id

@@ -88,7 +88,7 @@ struct Emulator::Impl {
     tcp::acceptor api_acceptor;
     tcp::acceptor mqtt_acceptor;
     std::optional<tcp::acceptor> alpn_acceptor;
-    tcp::acceptor https_acceptor;  // bound now; the HTTPS data plane will listen on it
+    tcp::acceptor https_acceptor;
     ServerIdentity identity;
     registry::Registry registry;
     bus::Bus bus;
@@ -110,7 +110,7 @@ struct Emulator::Impl {
                  {identity.server_certificate.to_pem(), identity.server_key.to_pem()}) {
         if (options.alpn_port)
             alpn_acceptor.emplace(
-                bind_port(io, endpoint_for(options.host, *options.alpn_port), "ALPN MQTT"));
+                bind_port(io, endpoint_for(options.host, *options.alpn_port), "ALPN"));
         endpoints = Endpoints{
             options.host,
             api_acceptor.local_endpoint().port(),
@@ -132,10 +132,12 @@ struct Emulator::Impl {
         api::add_lambda_routes(router, *functions);
         api_acceptor.listen();
         mqtt_acceptor.listen();
-        broker.listen(mqtt_acceptor, false);
+        broker.listen(mqtt_acceptor, broker::Listener::mqtt);
+        https_acceptor.listen();
+        broker.listen(https_acceptor, broker::Listener::https);
         if (alpn_acceptor) {
             alpn_acceptor->listen();
-            broker.listen(*alpn_acceptor, true);
+            broker.listen(*alpn_acceptor, broker::Listener::alpn);
         }
         http_server::serve(api_acceptor, workers, [this](const api::Request& request) {
             return router.dispatch(request);

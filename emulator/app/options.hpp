@@ -18,8 +18,8 @@ struct Options {
     std::uint16_t api_port = 4580;
     std::uint16_t mqtt_port = 8883;
     std::uint16_t https_port = 8443;
-    // MQTT over TLS with ALPN x-amzn-mqtt-ca, as AWS serves it on 443; off unless set, except
-    // that root gets 443 by default.
+    // MQTT and the HTTPS data plane over TLS by ALPN (x-amzn-mqtt-ca, x-amzn-http-ca), as AWS
+    // serves them on 443; off unless set, except that root gets 443 by default.
     std::optional<std::uint16_t> alpn_port;
     std::string data_dir = "./.iot-emulator";
     std::string region = "us-east-1";

@@ -8,10 +8,18 @@
 
 namespace iotemu::app {
 
-std::string Endpoints::api_endpoint() const {
+namespace {
+
+std::string url(std::string_view scheme, const std::string& host, std::uint16_t port) {
     const bool ipv6 = host.find(':') != std::string::npos;
-    return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(api_port);
+    return std::string(scheme) + "://" + (ipv6 ? "[" + host + "]" : host) + ":" +
+           std::to_string(port);
 }
+
+}  // namespace
+
+std::string Endpoints::api_endpoint() const { return url("http", host, api_port); }
+std::string Endpoints::https_endpoint() const { return url("https", host, https_port); }
 
 std::string ready_json(const Endpoints& e) {
     nlohmann::json ready{
@@ -19,6 +27,7 @@ std::string ready_json(const Endpoints& e) {
         {"mqtt_host", e.host},
         {"mqtt_port", e.mqtt_port},
         {"https_port", e.https_port},
+        {"https_endpoint", e.https_endpoint()},
         {"server_ca_file", std::filesystem::absolute(e.server_ca_file).lexically_normal().string()},
         {"region", e.region},
         {"account_id", e.account_id},

@@ -20,7 +20,8 @@ struct Endpoints {
     std::string region;
     std::string account_id;
 
-    std::string api_endpoint() const;  // "http://127.0.0.1:4580" ("http://[::1]:4580" for IPv6)
+    std::string api_endpoint() const;    // "http://127.0.0.1:4580" ("http://[::1]:4580" for IPv6)
+    std::string https_endpoint() const;  // "https://127.0.0.1:8443": POST /topics/… goes here
 };
 
 std::string ready_json(const Endpoints& endpoints);

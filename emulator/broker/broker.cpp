@@ -1,5 +1,7 @@
-// TLS set-up, accept loops and the connect-time onboarding decision (spec §3.4). The decision
-// itself is the registry's; this file carries it out on the wire.
+// TLS set-up, accept loops, and after each handshake the choice of protocol (by port and ALPN,
+// docs/aws/iot-core.md §6.1) and, for MQTT, the connect-time onboarding decision (§3.4). The
+// decision itself is the registry's (onboarding.cpp); HTTPS decides per request
+// (https_gateway.cpp).
 #include "broker/broker.hpp"
 
 #include <cstring>
@@ -17,7 +19,8 @@
 #include <openssl/ssl.h>
 
 #include "broker/connection.hpp"
-#include "broker/events.hpp"
+#include "broker/https_session.hpp"
+#include "broker/onboarding.hpp"
 #include "common/log.hpp"
 
 namespace iotemu::broker {
@@ -30,17 +33,19 @@ using namespace asio::experimental::awaitable_operators;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 constexpr std::string_view mqtt_alpn = "x-amzn-mqtt-ca";
+constexpr std::string_view http_alpn = "x-amzn-http-ca";
 
-// AWS's port 443 serves MQTT only to clients that offer ALPN x-amzn-mqtt-ca (spec §6.1). This
-// refuses a client that offers other protocols; one that offers none is refused after the
-// handshake (negotiated_mqtt_alpn).
-int select_mqtt_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
-                     const unsigned char* offered, unsigned int offered_length, void*) {
+// AWS's port 443 serves mutual-TLS clients by ALPN (docs/aws/iot-core.md §6.1): the first
+// protocol offered that is one of ours is chosen. A client offering only others is refused in the
+// handshake; one that offers none is refused after it (negotiated_alpn is then empty).
+int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
+                const unsigned char* offered, unsigned int offered_length, void*) {
     for (unsigned i = 0; i < offered_length;) {
         const unsigned length = offered[i];
         const auto* name = offered + i + 1;
         if (i + 1 + length > offered_length) break;
-        if (std::string_view(reinterpret_cast<const char*>(name), length) == mqtt_alpn) {
+        const std::string_view protocol(reinterpret_cast<const char*>(name), length);
+        if (protocol == mqtt_alpn || protocol == http_alpn) {
             *out = name;
             *out_length = static_cast<unsigned char>(length);
             return SSL_TLSEXT_ERR_OK;
@@ -50,20 +55,38 @@ int select_mqtt_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
     return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
-bool negotiated_mqtt_alpn(SSL* ssl) {
+std::string_view negotiated_alpn(SSL* ssl) {
     const unsigned char* selected = nullptr;
     unsigned length = 0;
     SSL_get0_alpn_selected(ssl, &selected, &length);
-    return std::string_view(reinterpret_cast<const char*>(selected), selected ? length : 0) ==
-           mqtt_alpn;
+    return {reinterpret_cast<const char*>(selected), selected ? length : 0};
+}
+
+enum class Protocol { mqtt, https, none };
+
+Protocol protocol_of(Listener listener, SSL* ssl) {
+    switch (listener) {
+        case Listener::mqtt:
+            return Protocol::mqtt;
+        case Listener::https:
+            return Protocol::https;
+        case Listener::alpn:
+            break;
+    }
+    const auto alpn = negotiated_alpn(ssl);
+    return alpn == mqtt_alpn   ? Protocol::mqtt
+           : alpn == http_alpn ? Protocol::https
+                               : Protocol::none;
 }
 
 // Any client certificate completes the handshake: whether it may connect is the registry's
-// decision, made right after (a dropped connection before CONNACK is how AWS refuses, §3.3).
+// decision, made right after (a dropped connection before CONNACK is how AWS refuses, §3.3). The
+// MQTT port also requires one in the handshake; the others only ask for one, as HTTPS decides per
+// request.
 int accept_any_chain(int, X509_STORE_CTX*) { return 1; }
 
 std::shared_ptr<ssl::context> make_tls_context(const ServerCredentials& credentials,
-                                               bool require_alpn) {
+                                               Listener listener) {
     auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
     context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
@@ -71,10 +94,13 @@ std::shared_ptr<ssl::context> make_tls_context(const ServerCredentials& credenti
     context->use_certificate_chain(asio::buffer(credentials.certificate_pem));
     context->use_private_key(asio::buffer(credentials.private_key_pem), ssl::context::pem);
     SSL_CTX* native = context->native_handle();
-    SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any_chain);
+    const int verify = listener == Listener::mqtt
+                           ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                           : SSL_VERIFY_PEER;
+    SSL_CTX_set_verify(native, verify, accept_any_chain);
     // Idle connections keep no 34 KiB read/write buffers (notes/performance.md).
     SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
-    if (require_alpn) SSL_CTX_set_alpn_select_cb(native, select_mqtt_alpn, nullptr);
+    if (listener == Listener::alpn) SSL_CTX_set_alpn_select_cb(native, select_alpn, nullptr);
     return context;
 }
 
@@ -97,15 +123,15 @@ std::string remote_address(const tcp::socket& socket) {
 
 struct Broker::Impl {
     std::shared_ptr<BrokerContext> context;
-    std::shared_ptr<ssl::context> tls;
-    std::shared_ptr<ssl::context> tls_alpn;
+    ServerCredentials credentials;  // each listener makes its TLS context from them
 };
 
 namespace {
 
-// TLS handshake under a deadline, then the registry's verdict on the chain (spec §3.4).
-asio::awaitable<void> onboard(tcp::socket socket, std::shared_ptr<ssl::context> tls,
-                              bool require_alpn, std::shared_ptr<BrokerContext> context) {
+// TLS handshake under a deadline, then the protocol: MQTT after the registry's verdict on the
+// certificate (docs/aws/iot-core.md §3.4), HTTPS with the certificate judged per request.
+asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<ssl::context> tls,
+                            Listener listener, std::shared_ptr<BrokerContext> context) {
     const auto remote = remote_address(socket);
     TlsStream stream(std::move(socket), *tls);
     asio::steady_timer deadline(stream.get_executor(), context->options.handshake_timeout);
@@ -119,39 +145,24 @@ asio::awaitable<void> onboard(tcp::socket socket, std::shared_ptr<ssl::context> 
         log::info("broker", "TLS handshake from ", remote, " failed: ", ec.message());
         co_return;
     }
-    if (require_alpn && !negotiated_mqtt_alpn(stream.native_handle())) {
-        log::info("broker", "connection from ", remote, " refused: no ALPN ", mqtt_alpn);
-        co_return;
-    }
-
-    const auto chain = peer_certificate(stream.native_handle());
-    auto verdict = context->registry.authenticate_device(chain);
-    const std::string id = chain.empty() ? "(none)" : chain.front().id();
-    switch (verdict.verdict) {
-        case registry::DeviceVerdict::accepted:
-            co_await serve_mqtt(std::move(stream), context, chain.front(), remote);
+    auto chain = peer_certificate(stream.native_handle());
+    switch (protocol_of(listener, stream.native_handle())) {
+        case Protocol::mqtt:
+            if (admit_device(*context, chain, remote))
+                co_await serve_mqtt(std::move(stream), context, chain.front(), remote);
             co_return;
-        case registry::DeviceVerdict::registered:
-        case registry::DeviceVerdict::pending:
-            // JITR (spec §3.3): the event goes out and the connection is dropped before CONNACK.
-            log::info("broker", "certificate ", id,
-                      verdict.verdict == registry::DeviceVerdict::registered
-                          ? " auto-registered PENDING_ACTIVATION"
-                          : " is PENDING_ACTIVATION",
-                      " under CA ", verdict.certificate->ca_certificate_id.value_or("?"),
-                      "; registration event published, connection from ", remote, " dropped");
-            context->bus.publish(registration_event(*verdict.certificate,
-                                                    context->registry.account().account_id, now()));
+        case Protocol::https:
+            co_await serve_https(std::move(stream), context, std::move(chain), remote);
             co_return;
-        case registry::DeviceVerdict::refused:
-            log::info("broker", "connection from ", remote, " with certificate ", id,
-                      " refused: ", verdict.reason);
+        case Protocol::none:
+            log::info("broker", "connection from ", remote, " refused: no ALPN ", mqtt_alpn, " or ",
+                      http_alpn);
             co_return;
     }
 }
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<ssl::context> tls,
-                                  bool require_alpn, std::shared_ptr<BrokerContext> context) {
+                                  Listener listener, std::shared_ptr<BrokerContext> context) {
     for (;;) {
         auto [ec, socket] =
             co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), use_nothrow);
@@ -163,7 +174,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<ssl::
         // Without TCP_NODELAY each TLS 1.3 connect stalls ~40 ms (notes/performance.md).
         socket.set_option(tcp::no_delay(true), ec);
         auto executor = socket.get_executor();
-        asio::co_spawn(executor, onboard(std::move(socket), tls, require_alpn, context),
+        asio::co_spawn(executor, serve(std::move(socket), tls, listener, context),
                        [](std::exception_ptr failure) {
                            if (!failure) return;
                            try {
@@ -181,8 +192,7 @@ Broker::Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredenti
                BrokerOptions options)
     : impl_(std::make_shared<Impl>()) {
     impl_->context = std::make_shared<BrokerContext>(registry, bus, options);
-    impl_->tls = make_tls_context(credentials, false);
-    impl_->tls_alpn = make_tls_context(credentials, true);
+    impl_->credentials = credentials;
     // A certificate that leaves ACTIVE loses its connections (spec §2.2: "disconnects devices").
     std::weak_ptr<BrokerContext> weak = impl_->context;
     registry.on_certificate_change([weak](const model::Certificate& certificate, bool deleted) {
@@ -196,9 +206,9 @@ Broker::Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredenti
 
 Broker::~Broker() = default;
 
-void Broker::listen(tcp::acceptor& acceptor, bool require_alpn) {
+void Broker::listen(tcp::acceptor& acceptor, Listener listener) {
     asio::co_spawn(acceptor.get_executor(),
-                   accept_loop(acceptor, require_alpn ? impl_->tls_alpn : impl_->tls, require_alpn,
+                   accept_loop(acceptor, make_tls_context(impl_->credentials, listener), listener,
                                impl_->context),
                    asio::detached);
 }

@@ -1,7 +1,9 @@
-// Broker: the mutual-TLS MQTT endpoint of AWS IoT Core (spec §3, §5, §6). Each connection's
-// client chain is judged by the registry (JITR: unknown certificates of an auto-registering CA
+// Broker: AWS IoT Core's mutual-TLS device endpoints (docs/aws/iot-core.md §3, §5, §6): one TLS
+// listener type serving MQTT and the HTTPS data plane, chosen by port and ALPN. A client's
+// certificate is judged by the registry (JITR: unknown certificates of an auto-registering CA
 // are registered PENDING_ACTIVATION, the registration event is published, the connection
-// dropped); ACTIVE certificates go on to MQTT under their IoT policies. I/O layer.
+// dropped); ACTIVE certificates go on to MQTT or HTTPS publish under their IoT policies. I/O
+// layer.
 #pragma once
 
 #include <memory>
@@ -20,6 +22,15 @@ struct ServerCredentials {
     std::string private_key_pem;
 };
 
+// What a listening port serves (docs/aws/iot-core.md §6.1).
+enum class Listener {
+    mqtt,   // MQTT (AWS's 8883); the handshake requires a client certificate
+    https,  // the HTTPS data plane (AWS's 8443); a client certificate is asked for, and each
+            // request decides whether it needs one
+    alpn,   // by ALPN (AWS's 443): x-amzn-mqtt-ca is MQTT, x-amzn-http-ca the HTTPS data plane;
+            // a client offering neither is refused
+};
+
 class Broker {
 public:
     Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredentials& credentials,
@@ -28,9 +39,9 @@ public:
     Broker(const Broker&) = delete;
     Broker& operator=(const Broker&) = delete;
 
-    // Accepts MQTT over TLS on `acceptor` (bound and listening) until it closes. With
-    // `require_alpn`, a client must offer ALPN "x-amzn-mqtt-ca" (AWS's port 443, spec §6.1).
-    void listen(boost::asio::ip::tcp::acceptor& acceptor, bool require_alpn);
+    // Accepts TLS connections on `acceptor` (bound and listening) until it closes, serving what
+    // `listener` says.
+    void listen(boost::asio::ip::tcp::acceptor& acceptor, Listener listener);
 
 private:
     struct Impl;

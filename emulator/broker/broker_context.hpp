@@ -14,6 +14,9 @@ namespace iotemu::broker {
 struct BrokerOptions {
     std::chrono::seconds handshake_timeout{10};  // a slow-loris handshake is dropped after this
     std::chrono::seconds connect_timeout{10};    // from handshake to CONNECT
+    // An HTTPS request must arrive whole within this (slow clients are dropped); so must an
+    // answer be taken up by its client.
+    std::chrono::seconds http_request_timeout{10};
     std::size_t max_queued_per_session = 1000;   // offline QoS 1 messages of a persistent session
     std::size_t max_pending_write_bytes = 16 * 1024 * 1024;  // a reader this far behind is dropped
     mqtt::ProtocolLimits limits;

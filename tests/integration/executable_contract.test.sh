@@ -12,13 +12,14 @@ expect_eq "$status" 2 "exit status for a bad flag value"
 grep -q -- '--api-port' "$WORK/err.txt" || fail "bad flag message does not name the flag"
 
 start_emulator --region eu-west-1 --account-id 111122223333
-for key in api_endpoint mqtt_host mqtt_port https_port server_ca_file region account_id; do
+for key in api_endpoint mqtt_host mqtt_port https_port https_endpoint server_ca_file region account_id; do
   json_get "$READY" "j['$key']" >/dev/null || fail "ready file lacks $key"
 done
 expect_eq "$(json_get "$READY" 'j["region"]')" eu-west-1 "region in the ready file"
 expect_eq "$(json_get "$READY" 'j["account_id"]')" 111122223333 "account id in the ready file"
 [[ $API == http://127.0.0.1:* && ${API##*:} != 0 ]] || fail "api_endpoint '$API' has no real port"
 [[ $MQTT_PORT != 0 && $HTTPS_PORT != 0 ]] || fail "ephemeral MQTT/HTTPS ports were not resolved"
+expect_eq "$(json_get "$READY" 'j["https_endpoint"]')" "https://127.0.0.1:$HTTPS_PORT" "https_endpoint"
 [[ $SERVER_CA == /* && -f $SERVER_CA ]] || fail "server_ca_file '$SERVER_CA' is not an absolute existing path"
 
 # The region and account flow into ARNs and DescribeEndpoint.
