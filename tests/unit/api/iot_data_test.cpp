@@ -1,10 +1,10 @@
 // The iot-data plane through the router: Publish's members as botocore and curl send them, the
 // bus message they become, the retained-message reads, and AWS's error for each bad input.
 #include <memory>
-#include <mutex>
 
 #include "api/iot_data_routes.hpp"
 #include "api_test_support.hpp"
+#include "bus/message_recorder.hpp"
 #include "common/base64.hpp"
 
 using namespace iotemu;
@@ -13,26 +13,11 @@ using namespace iotemu::api::test;
 
 namespace {
 
-class Recorder : public bus::Subscriber {
-public:
-    void deliver(const bus::Message& message, mqtt::QoS) override {
-        const std::lock_guard lock(mutex_);
-        messages_.push_back(message);
-    }
-    std::vector<bus::Message> messages() const {
-        const std::lock_guard lock(mutex_);
-        return messages_;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<bus::Message> messages_;
-};
-
 struct IotData {
     bus::Bus bus;
     Router router;
-    std::shared_ptr<Recorder> everything = std::make_shared<Recorder>();
+    std::shared_ptr<bus::testing::MessageRecorder> everything =
+        std::make_shared<bus::testing::MessageRecorder>();
 
     IotData() {
         add_iot_data_routes(router, bus);

@@ -3,11 +3,11 @@
 #include "broker/https_gateway.hpp"
 
 #include <memory>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
 #include "broker/broker_context.hpp"
+#include "bus/message_recorder.hpp"
 #include "registry/support.hpp"
 
 using namespace iotemu;
@@ -16,27 +16,12 @@ using broker::HttpsGateway;
 
 namespace {
 
-class Recorder : public bus::Subscriber {
-public:
-    void deliver(const bus::Message& message, mqtt::QoS) override {
-        const std::lock_guard lock(mutex_);
-        messages_.push_back(message);
-    }
-    std::vector<bus::Message> messages() const {
-        const std::lock_guard lock(mutex_);
-        return messages_;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<bus::Message> messages_;
-};
-
 struct Gateway {
     Fixture f;
     bus::Bus bus;
     broker::BrokerContext context{*f.registry, bus, {}};
-    std::shared_ptr<Recorder> seen = std::make_shared<Recorder>();
+    std::shared_ptr<bus::testing::MessageRecorder> seen =
+        std::make_shared<bus::testing::MessageRecorder>();
     pki::Issuer ca = make_root_ca("Fleet CA");
 
     Gateway() {
