@@ -57,10 +57,11 @@ const seconds_now = () => performance.now() / 1000;
 function connect(target, client_id) {
   // Our own stream, for two reasons. The socket gets TCP_NODELAY before the handshake
   // (tls.connect ignores the option): with Nagle on, the CONNECT that follows the client's
-  // Finished waits for a delayed ACK (~40 ms, notes/performance.md). And every connection shares
-  // one SecureContext: given ca/cert/key, tls.connect parses the PEM files again each time,
-  // which made the client, not the broker, the bottleneck of the connect test. Sessions are never
-  // resumed (no `session` option), so each connect is a full mutual-TLS handshake.
+  // Finished waits for a delayed ACK (~40 ms, bench/README.md "What this machine class costs"). And
+  // every connection shares one SecureContext: given ca/cert/key, tls.connect parses the PEM files
+  // again each time, which made the client, not the broker, the bottleneck of the connect test.
+  // Sessions are never resumed (no `session` option), so each connect is a full mutual-TLS
+  // handshake.
   const stream_builder = () => {
     const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
     return tls.connect({ socket, host: target.host, secureContext: target.tls });

@@ -1,5 +1,5 @@
-// AWS exception name → HTTP status (spec §0.1) and the rest-json error body. The only place a
-// status code is chosen for an error; never decides which error an operation raises.
+// AWS exception name → HTTP status (docs/aws/iot-core.md §0.1) and the rest-json error body. The
+// only place a status code is chosen for an error; never decides which error an operation raises.
 #include "api/errors.hpp"
 
 #include <array>

@@ -1,4 +1,5 @@
-// The one place AWS exception names become HTTP status codes (spec §0.1), and the error body.
+// The one place AWS exception names become HTTP status codes (docs/aws/iot-core.md §0.1), and the
+// error body.
 #pragma once
 
 #include "api/message.hpp"

@@ -1,5 +1,5 @@
-// Routes for the registration code and CA certificates (spec §1): request shape → one registry
-// call → response shape. Never decides an AWS rule; the registry does.
+// Routes for the registration code and CA certificates (docs/aws/iot-core.md §1): request shape →
+// one registry call → response shape. Never decides an AWS rule; the registry does.
 #include <nlohmann/json.hpp>
 
 #include "api/iot_requests.hpp"

@@ -1,6 +1,6 @@
-// Routes for device certificates (spec §2): registration variants, AWS-issued certificates,
-// describe/list/update/delete. Request shape → one registry call → response shape; the
-// registry owns every status rule.
+// Routes for device certificates (docs/aws/iot-core.md §2): registration variants, AWS-issued
+// certificates, describe/list/update/delete. Request shape → one registry call → response shape;
+// the registry owns every status rule.
 #include <nlohmann/json.hpp>
 
 #include "api/iot_requests.hpp"

@@ -1,5 +1,6 @@
-// Routes for IoT policies, their versions and their attachments to targets (spec §2.5). Request
-// shape → one registry call → response shape; documents are judged by the registry.
+// Routes for IoT policies, their versions and their attachments to targets
+// (docs/aws/iot-core.md §2.5). Request shape → one registry call → response shape; documents are
+// judged by the registry.
 #include <nlohmann/json.hpp>
 
 #include "api/iot_requests.hpp"

@@ -22,7 +22,7 @@ registry::PageRequest marker_page_request(const Call& call);
 // maxResults (1–250, default 50), nextToken: ListThings, ListThingGroups, ….
 registry::PageRequest token_page_request(const Call& call);
 
-// The model's name and id shapes (spec §0.2).
+// The model's name and id shapes (docs/aws/iot-core.md §0.2).
 enum class NameKind {
     thing,
     thing_type,

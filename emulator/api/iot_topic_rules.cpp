@@ -1,5 +1,5 @@
-// Routes for topic rules (spec §7). Request shape → one store call → response shape; the store
-// owns every rule about them. The body of CreateTopicRule/ReplaceTopicRule IS the
+// Routes for topic rules (docs/aws/iot-core.md §7). Request shape → one store call → response
+// shape; the store owns every rule about them. The body of CreateTopicRule/ReplaceTopicRule IS the
 // TopicRulePayload [M CreateTopicRuleRequest payload]; tags (x-amz-tagging) are accepted and
 // ignored.
 #include <nlohmann/json.hpp>

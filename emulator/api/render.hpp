@@ -15,7 +15,7 @@
 
 namespace iotemu::api::render {
 
-// Epoch seconds with milliseconds, a JSON number (spec §0.1).
+// Epoch seconds with milliseconds, a JSON number (docs/aws/iot-core.md §0.1).
 nlohmann::json timestamp(Timestamp t);
 
 // {certificateArn, certificateId}: what every registration answers.

@@ -158,7 +158,8 @@ Response Router::dispatch(const Request& request) const {
             }
         }
         // AWS answers an unrouted request (unknown path, or a known path with another method)
-        // with UnknownOperationException; we give it 404 (spec §0.1 has no status for it).
+        // with UnknownOperationException; we give it 404 (docs/aws/iot-core.md §0.1 has no status
+        // for it).
         if (!best)
             throw AwsError(aws_errors::unknown_operation,
                            "No operation matches " + request.method + " " + std::string(raw_path));

@@ -1,6 +1,6 @@
 // Files: <data-dir>/tls/{ca.pem,ca.key,server.pem,server.key,server.hosts}; keys are written 0600.
 // server.hosts lists the names the server certificate was issued for, so a changed --host
-// reissues it. ECDSA P-256 keys: a TLS handshake costs half of RSA-2048's (notes/performance.md).
+// reissues it. ECDSA P-256 keys: a TLS handshake costs half of RSA-2048's (bench/README.md).
 #include "app/server_identity.hpp"
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // Policy variables from the certificate are read once; policies are re-read only when the
-// registry's generation moves, so a PUBLISH costs string matching (spec §5.2).
+// registry's generation moves, so a PUBLISH costs string matching (docs/aws/iot-core.md §5.2).
 #include "broker/authorizer.hpp"
 
 #include <array>
@@ -8,7 +8,8 @@
 namespace iotemu::broker {
 namespace {
 
-// OpenSSL short names → AWS's certificate policy-variable attribute names (spec §5.2).
+// OpenSSL short names → AWS's certificate policy-variable attribute names
+// (docs/aws/iot-core.md §5.2).
 constexpr std::array<std::pair<std::string_view, std::string_view>, 13> attribute_names{{
     {"CN", "CommonName"},
     {"C", "Country"},

@@ -1,7 +1,8 @@
-// Authorizer: one connection's IoT policy questions (spec §5.1): may this certificate connect as
-// this client id, publish, retain, subscribe, receive. Policies come from the registry and are
-// refreshed when the registry changes, so an attach, detach or new default version applies to
-// live connections. Not thread-safe (one per connection, used on its strand). Sans-I/O.
+// Authorizer: one connection's IoT policy questions (docs/aws/iot-core.md §5.1): may this
+// certificate connect as this client id, publish, retain, subscribe, receive. Policies come from
+// the registry and are refreshed when the registry changes, so an attach, detach or new default
+// version applies to live connections. Not thread-safe (one per connection, used on its strand).
+// Sans-I/O.
 #pragma once
 
 #include <cstdint>

@@ -98,14 +98,15 @@ std::shared_ptr<ssl::context> make_tls_context(const ServerCredentials& credenti
                            ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
                            : SSL_VERIFY_PEER;
     SSL_CTX_set_verify(native, verify, accept_any_chain);
-    // Idle connections keep no 34 KiB read/write buffers (notes/performance.md).
+    // Idle connections keep no 34 KiB read/write buffers (bench/README.md).
     SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
     if (listener == Listener::alpn) SSL_CTX_set_alpn_select_cb(native, select_alpn, nullptr);
     return context;
 }
 
 // The client's own certificate, as the registry's chain (empty without one). What the client
-// sent after it (its CA, spec §3.2) is not consulted by the registry, so it is not parsed.
+// sent after it (its CA, docs/aws/iot-core.md §3.2) is not consulted by the registry, so it is not
+// parsed.
 std::vector<pki::X509Certificate> peer_certificate(SSL* ssl) {
     std::vector<pki::X509Certificate> chain;
     if (X509* leaf = SSL_get0_peer_certificate(ssl))
@@ -171,7 +172,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<ssl::
             log::warn("broker", "accept failed: ", ec.message());
             continue;
         }
-        // Without TCP_NODELAY each TLS 1.3 connect stalls ~40 ms (notes/performance.md).
+        // Without TCP_NODELAY each TLS 1.3 connect stalls ~40 ms (bench/README.md).
         socket.set_option(tcp::no_delay(true), ec);
         auto executor = socket.get_executor();
         asio::co_spawn(executor, serve(std::move(socket), tls, listener, context),
@@ -193,7 +194,8 @@ Broker::Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredenti
     : impl_(std::make_shared<Impl>()) {
     impl_->context = std::make_shared<BrokerContext>(registry, bus, options);
     impl_->credentials = credentials;
-    // A certificate that leaves ACTIVE loses its connections (spec §2.2: "disconnects devices").
+    // A certificate that leaves ACTIVE loses its connections (docs/aws/iot-core.md §2.2:
+    // "disconnects devices").
     std::weak_ptr<BrokerContext> weak = impl_->context;
     registry.on_certificate_change([weak](const model::Certificate& certificate, bool deleted) {
         const auto context = weak.lock();

@@ -178,8 +178,8 @@ public:
     }
 
 private:
-    // A bus message for this client: iot:Receive is checked at delivery (spec §5.1), so a
-    // detached policy stops deliveries on live subscriptions.
+    // A bus message for this client: iot:Receive is checked at delivery
+    // (docs/aws/iot-core.md §5.1), so a detached policy stops deliveries on live subscriptions.
     void deliver(const bus::Message& message, mqtt::QoS qos) {
         if (closing_ || !authorizer_.may_receive(message.topic)) return;
         execute(protocol_.deliver(message.topic, to_bytes(message.payload), qos, false));

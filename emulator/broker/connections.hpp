@@ -1,7 +1,7 @@
 // Connections: who is connected as which client id, and the sessions that outlive connections.
-// The broker asks it to take over a client id (spec §6.2: the newer connection wins), to open or
-// resume a session, and which connections use a certificate that stopped being ACTIVE.
-// Thread-safe; never calls out while holding its lock. Sans-I/O.
+// The broker asks it to take over a client id (docs/aws/iot-core.md §6.2: the newer connection
+// wins), to open or resume a session, and which connections use a certificate that stopped being
+// ACTIVE. Thread-safe; never calls out while holding its lock. Sans-I/O.
 #pragma once
 
 #include <cstddef>

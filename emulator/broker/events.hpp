@@ -1,5 +1,5 @@
 // The messages AWS IoT itself publishes that the broker reproduces: the certificate registration
-// event of JITR (spec §3.5). Values in, bus::Message out.
+// event of JITR (docs/aws/iot-core.md §3.5). Values in, bus::Message out.
 #pragma once
 
 #include <string_view>

@@ -12,8 +12,8 @@ void Session::deliver(const bus::Message& message, mqtt::QoS qos) {
         std::lock_guard lock(mutex_);
         sink = sink_.lock();
         if (!sink) {
-            // Offline: only QoS 1 messages wait for a persistent session (spec §6.2); the oldest
-            // give way when the queue is full.
+            // Offline: only QoS 1 messages wait for a persistent session
+            // (docs/aws/iot-core.md §6.2); the oldest give way when the queue is full.
             if (!persistent_ || qos != mqtt::QoS::at_least_once) return;
             if (queued_.size() >= max_queued_) queued_.pop_front();
             bus::Message kept = message;

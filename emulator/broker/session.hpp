@@ -1,6 +1,6 @@
 // Session: a client id's MQTT session as the bus sees it. Its subscriptions live in the bus under
 // its bus id, so they outlive a connection; while no connection is attached it keeps the QoS 1
-// messages the client must get later (clean session false, spec §6.2).
+// messages the client must get later (clean session false, docs/aws/iot-core.md §6.2).
 // The bus delivers to the session; the session forwards to the attached connection or queues.
 // Thread-safe (deliveries come from any publisher's thread). Sans-I/O.
 #pragma once

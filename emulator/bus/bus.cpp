@@ -189,7 +189,7 @@ std::vector<Message> Bus::subscribe(SubscriberId id, std::string_view filter, mq
                 members.push_back({id, qos});
                 entry->second.groups.push_back(key->second);
             }
-            return {};  // shared subscriptions get no retained messages (spec §6.2)
+            return {};  // shared subscriptions get no retained messages (docs/aws/iot-core.md §6.2)
         }
         impl_->tree.insert(filter, id, qos);
     }
@@ -197,7 +197,8 @@ std::vector<Message> Bus::subscribe(SubscriberId id, std::string_view filter, mq
     // Read the retained store after the subscription is in the tree: a concurrent retained
     // publish either matched the new subscription or stored before this read, so it is not lost
     // (it may arrive twice, which QoS 1 allows).
-    if (has_wildcard(filter)) return {};  // AWS: no retained delivery to wildcards (spec §6.2)
+    // AWS: no retained delivery to wildcards (docs/aws/iot-core.md §6.2).
+    if (has_wildcard(filter)) return {};
     auto message = retained(filter);
     if (!message) return {};
     message->qos = std::min(message->qos, qos);
@@ -221,7 +222,7 @@ void Bus::unsubscribe(SubscriberId id, std::string_view filter) {
 void Bus::publish(const Message& message) {
     assert(mqtt::is_valid_topic_name(message.topic));
     // Store before matching (see subscribe()). An empty retained payload deletes the topic's
-    // retained message and is still delivered (spec §6.2).
+    // retained message and is still delivered (docs/aws/iot-core.md §6.2).
     if (message.retain) {
         const std::lock_guard lock(impl_->retained_mutex);
         if (message.payload.empty())
@@ -253,8 +254,8 @@ void Bus::publish(const Message& message) {
     // One delivery per subscriber. A member chosen by a group that also matches through its own
     // filters, or through another group, gets one copy at the highest QoS: MQTT 5 §4.8.2 would
     // send it a second copy, but without subscription identifiers (AWS: "Subscription Identifier
-    // Available 0", spec §6.2) the copies are indistinguishable, and the Subscriber contract is
-    // one call per message. The group's turn is still spent on that member.
+    // Available 0", docs/aws/iot-core.md §6.2) the copies are indistinguishable, and the Subscriber
+    // contract is one call per message. The group's turn is still spent on that member.
     std::sort(deliveries.begin(), deliveries.end(), [](const Delivery& a, const Delivery& b) {
         return a.id < b.id || (a.id == b.id && a.qos > b.qos);
     });

@@ -1,7 +1,7 @@
 // Bus: the in-process publish/subscribe that the MQTT broker, the HTTPS data plane, the rules
-// engine and the event publisher meet on (ARCHITECTURE "One bus"). Owns the subscription index
-// and the retained messages (spec §6.2); knows nothing of sockets, sessions or policies.
-// Thread-safe: one mutex around the index, never held while delivering. Sans-I/O.
+// engine and the event publisher meet on (README "Architecture"). Owns the subscription index
+// and the retained messages (docs/aws/iot-core.md §6.2); knows nothing of sockets, sessions or
+// policies. Thread-safe: one mutex around the index, never held while delivering. Sans-I/O.
 #pragma once
 
 #include <cstddef>
@@ -66,8 +66,8 @@ public:
 
     // Adds or replaces one subscription. Returns the retained messages the new subscription
     // receives: AWS delivers a retained message only to a filter equal to its topic, never to a
-    // wildcard filter (spec §6.2); a repeated subscribe gets it again [MQTT-3.8.4-3]. Each
-    // returned message's qos is already capped by `qos`. Shared subscriptions
+    // wildcard filter (docs/aws/iot-core.md §6.2); a repeated subscribe gets it again
+    // [MQTT-3.8.4-3]. Each returned message's qos is already capped by `qos`. Shared subscriptions
     // `$share/<group>/<filter>` deliver each message to one member of the group, in turn, and
     // get no retained messages. `filter` must be valid (is_valid_topic_filter; the broker checks
     // first): an invalid one throws std::invalid_argument. An id not attached is ignored.
@@ -77,7 +77,7 @@ public:
 
     // Delivers to every matching subscriber (message.topic: a valid topic name). With retain:
     // stores the message as the topic's retained message, or deletes it when the payload is empty
-    // (still delivered, spec §6.2).
+    // (still delivered, docs/aws/iot-core.md §6.2).
     void publish(const Message& message);
 
     // The topic's retained message; one whose message expiry interval has passed is gone.

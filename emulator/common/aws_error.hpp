@@ -10,7 +10,7 @@
 
 namespace iotemu {
 
-// AWS exception names used by the emulator, spelled once (spec §0.1).
+// AWS exception names used by the emulator, spelled once (docs/aws/iot-core.md §0.1).
 namespace aws_errors {
 inline constexpr std::string_view invalid_request = "InvalidRequestException";
 inline constexpr std::string_view resource_not_found = "ResourceNotFoundException";
@@ -49,7 +49,8 @@ public:
     AwsError(std::string_view code, std::string message)
         : std::runtime_error(std::move(message)), code_(code) {}
 
-    // ResourceAlreadyExistsException also names the resource that exists (spec §0.1).
+    // ResourceAlreadyExistsException also names the resource that exists
+    // (docs/aws/iot-core.md §0.1).
     AwsError(std::string_view code, std::string message, std::string resource_id,
              std::string resource_arn)
         : std::runtime_error(std::move(message)),

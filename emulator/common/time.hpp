@@ -1,5 +1,5 @@
 // Wall-clock instants as AWS renders them: epoch seconds with a fraction in control-plane JSON
-// (spec §0.1), epoch milliseconds in MQTT events. std only.
+// (docs/aws/iot-core.md §0.1), epoch milliseconds in MQTT events. std only.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,5 @@
-// The account and region the emulator answers as, and AWS IoT ARNs built from them (spec §0.2).
-// std only.
+// The account and region the emulator answers as, and AWS IoT ARNs built from them
+// (docs/aws/iot-core.md §0.2). std only.
 #pragma once
 
 #include <string>

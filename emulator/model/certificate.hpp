@@ -1,4 +1,5 @@
-// CA and device certificates as the registry keeps them (spec §1.4, §2.4). Plain values; std only.
+// CA and device certificates as the registry keeps them (docs/aws/iot-core.md §1.4, §2.4). Plain
+// values; std only.
 #pragma once
 
 #include <map>
@@ -27,10 +28,11 @@ struct RegistrationConfig {
 using Tags = std::map<std::string, std::string>;
 
 struct CaCertificate {
-    std::string id;  // lowercase hex SHA-256 of the DER (spec §0.2)
+    std::string id;  // lowercase hex SHA-256 of the DER (docs/aws/iot-core.md §0.2)
     std::string arn;
     std::string pem;
-    std::string subject;  // one-line subject, for the same-subject limit (spec §1.2)
+    // One-line subject, for the same-subject limit (docs/aws/iot-core.md §1.2).
+    std::string subject;
     CaCertificateStatus status = CaCertificateStatus::inactive;
     AutoRegistrationStatus auto_registration_status = AutoRegistrationStatus::disable;
     CertificateMode mode = CertificateMode::default_mode;

@@ -1,4 +1,5 @@
-// The IoT model's length and pattern rules for names (spec §0.2), as plain predicates. std only.
+// The IoT model's length and pattern rules for names (docs/aws/iot-core.md §0.2), as plain
+// predicates. std only.
 #pragma once
 
 #include <string_view>

@@ -1,4 +1,5 @@
-// IoT policies and their versions as the registry keeps them (spec §2.5). Plain values; std only.
+// IoT policies and their versions as the registry keeps them (docs/aws/iot-core.md §2.5). Plain
+// values; std only.
 #pragma once
 
 #include <string>

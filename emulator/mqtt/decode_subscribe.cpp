@@ -1,5 +1,6 @@
 // SUBSCRIBE, SUBACK and UNSUBSCRIBE bodies (§3.8–3.10). Filters are checked for MQTT syntax
-// here; AWS's quotas (8 filters, 7 slashes: spec §6.3) are the broker's, answered in the SUBACK.
+// here; AWS's quotas (8 filters, 7 slashes: docs/aws/iot-core.md §6.3) are the broker's, answered
+// in the SUBACK.
 #include <string>
 
 #include "mqtt/decode_body.hpp"

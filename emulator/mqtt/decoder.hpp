@@ -14,8 +14,8 @@
 
 namespace iotemu::mqtt {
 
-// AWS's payload quota (spec §6.3). The caller sizes the decoder's limit from it, adding room for
-// the fixed header, topic and packet id.
+// AWS's payload quota (docs/aws/iot-core.md §6.3). The caller sizes the decoder's limit from it,
+// adding room for the fixed header, topic and packet id.
 inline constexpr std::size_t aws_max_payload_bytes = 128 * 1024;
 
 struct NeedMore {  // the buffered bytes end inside a packet: read more, then call next() again

@@ -23,7 +23,7 @@ enum class Errc : std::uint8_t {
     banned = 0x8A,
     server_shutting_down = 0x8B,
     keep_alive_timeout = 0x8D,
-    session_taken_over = 0x8E,  ///< AWS: DUPLICATE_CLIENTID (spec §6.2)
+    session_taken_over = 0x8E,  ///< AWS: DUPLICATE_CLIENTID (docs/aws/iot-core.md §6.2)
     topic_filter_invalid = 0x8F,
     topic_name_invalid = 0x90,
     packet_identifier_in_use = 0x91,

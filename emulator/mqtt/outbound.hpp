@@ -1,6 +1,7 @@
 // Outbound QoS 1 messages of one connection: packet identifiers ([MQTT-2.3.1-1], -2), the window
-// of unacknowledged messages AWS bounds (spec §6.3) and the queue behind it, in order (§4.6).
-// Sans-I/O: no clock, no retries; redelivery after a reconnect is the session's business.
+// of unacknowledged messages AWS bounds (docs/aws/iot-core.md §6.3) and the queue behind it, in
+// order (§4.6). Sans-I/O: no clock, no retries; redelivery after a reconnect is the session's
+// business.
 #pragma once
 
 #include <cstddef>

@@ -37,7 +37,8 @@ enum class PacketType : std::uint8_t {
     disconnect = 14,
 };
 
-// AWS supports QoS 0 and 1 only (spec §6.2); 2 exists so it can be decoded and refused.
+// AWS supports QoS 0 and 1 only (docs/aws/iot-core.md §6.2); 2 exists so it can be decoded and
+// refused.
 enum class QoS : std::uint8_t { at_most_once = 0, at_least_once = 1, exactly_once = 2 };
 
 struct Will {
@@ -53,7 +54,7 @@ struct Connect {
     std::string protocol_name = "MQTT";
     std::uint8_t protocol_level = 4;
     bool clean_session = true;
-    std::uint16_t keep_alive = 0;  // seconds; AWS clamps it to 30..1200 (spec §6.3)
+    std::uint16_t keep_alive = 0;  // seconds; AWS clamps it to 30..1200 (docs/aws/iot-core.md §6.3)
     std::string client_id{};
     std::optional<Will> will{};
     std::optional<std::string> username{};
@@ -84,7 +85,8 @@ struct Puback {  // §3.4
     bool operator==(const Puback&) const = default;
 };
 
-// §3.5–3.7, the QoS 2 flow. AWS does not support it (spec §6.2): decoded only to be refused.
+// §3.5–3.7, the QoS 2 flow. AWS does not support it (docs/aws/iot-core.md §6.2): decoded only to be
+// refused.
 struct Pubrec {
     PacketId packet_id = 0;
     bool operator==(const Pubrec&) const = default;

@@ -16,8 +16,9 @@ namespace {
 
 enum class Phase { awaiting_connect, connected, closed };
 
-// AWS's keep-alive (spec §6.3): a request of 0 (none) or over 1200 s gets 1200 s, 1..29 s get
-// 30 s, and the server drops a client silent for 1.5 × that ([MQTT-3.1.2-24] says the same).
+// AWS's keep-alive (docs/aws/iot-core.md §6.3): a request of 0 (none) or over 1200 s gets 1200 s,
+// 1..29 s get 30 s, and the server drops a client silent for 1.5 × that ([MQTT-3.1.2-24] says the
+// same).
 constexpr std::uint32_t min_keep_alive_seconds = 30;
 constexpr std::uint32_t max_keep_alive_seconds = 1200;
 
@@ -28,10 +29,11 @@ std::chrono::milliseconds keep_alive_timeout(std::uint16_t requested_seconds) {
     return std::chrono::milliseconds{seconds * 1500};
 }
 
-// AWS's maximum QoS is 1 (spec §6.2).
+// AWS's maximum QoS is 1 (docs/aws/iot-core.md §6.2).
 QoS at_most_qos_1(QoS qos) { return std::min(qos, QoS::at_least_once); }
 
-// The lifecycle reason (spec §6.4) for ending a connection the host refused with `code`.
+// The lifecycle reason (docs/aws/iot-core.md §6.4) for ending a connection the host refused with
+// `code`.
 DisconnectReason reason_for(ConnectReturnCode code) {
     switch (code) {
         case ConnectReturnCode::bad_user_name_or_password:
@@ -48,23 +50,26 @@ DisconnectReason reason_for(ConnectReturnCode code) {
 // one of AWS's rules that no policy can lift, and the reason to close with if it does.
 std::optional<DisconnectReason> refusal_of(std::string_view topic, std::size_t payload_bytes,
                                            QoS qos, bool retain, const ProtocolLimits& limits) {
-    // AWS supports QoS 0 and 1 only and answers a QoS 2 PUBLISH with no PUBACK (spec §6.2); it
-    // ends the connection, as clients report for QoS 2 publishes and wills [obs
-    // shamblett/mqtt_client#232, bertmelis/espMqttClient#116]. We do the same, at once.
+    // AWS supports QoS 0 and 1 only and answers a QoS 2 PUBLISH with no PUBACK
+    // (docs/aws/iot-core.md §6.2); it ends the connection, as clients report for QoS 2 publishes
+    // and wills [obs shamblett/mqtt_client#232, bertmelis/espMqttClient#116]. We do the same, at
+    // once.
     if (qos == QoS::exactly_once) return DisconnectReason::client_error;
-    if (payload_bytes > limits.max_payload_bytes)  // spec §6.3: lifecycle reason CLIENT_ERROR
-        return DisconnectReason::client_error;
-    if (!is_valid_topic_name(topic) || !within_aws_topic_limits(topic))  // spec §6.3
+    // Over AWS's quotas (docs/aws/iot-core.md §6.3): lifecycle reason CLIENT_ERROR.
+    if (payload_bytes > limits.max_payload_bytes) return DisconnectReason::client_error;
+    if (!is_valid_topic_name(topic) || !within_aws_topic_limits(topic))
         return DisconnectReason::client_error;
     // `$` topics are AWS's; publishing where AWS only publishes "can result in a terminated
-    // connection" (spec §6.2), and retained messages are not allowed on any of them.
+    // connection" (docs/aws/iot-core.md §6.2), and retained messages are not allowed on any of
+    // them.
     if (!client_may_publish(topic) || (retain && is_reserved_topic(topic)))
         return DisconnectReason::forbidden_access;
     return std::nullopt;
 }
 
 bool is_usable_filter(std::string_view filter) {
-    return is_valid_topic_filter(filter) && within_aws_topic_limits(filter);  // §4.7, spec §6.3
+    // MQTT §4.7 syntax, AWS's limits (docs/aws/iot-core.md §6.3).
+    return is_valid_topic_filter(filter) && within_aws_topic_limits(filter);
 }
 
 void append(Actions& to, Actions more) {
@@ -121,7 +126,7 @@ Actions Protocol::on_packet(Packet packet) {
         case PacketType::disconnect:
             return state.close(DisconnectReason::client_initiated_disconnect);
         case PacketType::connect:  // [MQTT-3.1.0-2]: a second CONNECT is a protocol violation
-        case PacketType::pubrec:   // the QoS 2 flow, which AWS does not support (spec §6.2)
+        case PacketType::pubrec:   // the QoS 2 flow, unsupported (docs/aws/iot-core.md §6.2)
         case PacketType::pubrel:
         case PacketType::pubcomp:
         case PacketType::connack:  // only a server sends these
@@ -159,21 +164,24 @@ const std::string& Protocol::client_id() const noexcept { return state_->client_
 
 Actions Protocol::State::on_connect(Connect connect) {
     client_id = connect.client_id;
-    // An empty client id needs a clean session [MQTT-3.1.3-8]; AWS allows 128 bytes (spec §6.3).
-    // Both get CONNACK 0x02. An empty id with a clean session is accepted and passed on as it
-    // is: MQTT 3.1.1 lets the server name the client [MQTT-3.1.3-6], which is the host's job.
+    // An empty client id needs a clean session [MQTT-3.1.3-8]; AWS allows 128 bytes
+    // (docs/aws/iot-core.md §6.3). Both get CONNACK 0x02. An empty id with a clean session is
+    // accepted and passed on as it is: MQTT 3.1.1 lets the server name the client [MQTT-3.1.3-6],
+    // which is the host's job.
     if (connect.client_id.size() > limits.max_client_id_bytes ||
         (connect.client_id.empty() && !connect.clean_session))
         return refuse(ConnectReturnCode::identifier_rejected);
     // A will AWS would never publish is refused up front, without a CONNACK, the way a will the
-    // policy denies is (spec §5.3: connect_failed "also when the will topic is not publishable").
+    // policy denies is (docs/aws/iot-core.md §5.3: connect_failed "also when the will topic is not
+    // publishable").
     if (connect.will) {
         const auto& w = *connect.will;
         if (auto reason = refusal_of(w.topic, w.payload.size(), w.qos, w.retain, limits))
             return close(*reason);
     }
     const auto answer = host.connect(connect);
-    // A CONNECT the policy denies is closed without a CONNACK over MQTT 3.1.1 (spec §5.3).
+    // A CONNECT the policy denies is closed without a CONNACK over MQTT 3.1.1
+    // (docs/aws/iot-core.md §5.3).
     if (!answer.code) return close(DisconnectReason::forbidden_access);
     if (*answer.code != ConnectReturnCode::accepted) return refuse(*answer.code);
 
@@ -195,10 +203,12 @@ Actions Protocol::State::on_publish(Publish publish) {
     if (auto reason =
             refusal_of(publish.topic, publish.payload.size(), publish.qos, publish.retain, limits))
         return close(*reason);
-    // A PUBLISH the policy denies ends the connection, QoS 1 without a PUBACK (spec §5.3).
+    // A PUBLISH the policy denies ends the connection, QoS 1 without a PUBACK
+    // (docs/aws/iot-core.md §5.3).
     if (!host.authorize_publish(publish.topic, publish.retain))
         return close(DisconnectReason::forbidden_access);
-    // AWS does not support DUP (spec §6.2): a resent message is routed like a new one.
+    // AWS does not support DUP (docs/aws/iot-core.md §6.2): a resent message is routed like a new
+    // one.
     publish.dup = false;
     const auto qos = publish.qos;
     const auto packet_id = publish.packet_id;
@@ -214,15 +224,16 @@ Actions Protocol::State::on_puback(PacketId id) {
 
 Actions Protocol::State::on_subscribe(const Subscribe& subscribe) {
     const auto& subscriptions = subscribe.subscriptions;
-    // AWS takes 8 filters per SUBSCRIBE (spec §6.3) and drops a connection that sends more,
-    // without a SUBACK [obs dotnet/MQTTnet#1427, aws-iot-device-sdk-embedded-C#1903]. (SUBACK
-    // 0x80 is for throttling, spec §5.3, which we do not emulate.)
+    // AWS takes 8 filters per SUBSCRIBE (docs/aws/iot-core.md §6.3) and drops a connection that
+    // sends more, without a SUBACK [obs dotnet/MQTTnet#1427, aws-iot-device-sdk-embedded-C#1903].
+    // (SUBACK 0x80 is for throttling, docs/aws/iot-core.md §5.3, which we do not emulate.)
     if (subscriptions.size() > limits.max_filters_per_subscribe)
         return close(DisconnectReason::client_error);
     for (const auto& subscription : subscriptions)
         if (!is_usable_filter(subscription.filter)) return close(DisconnectReason::client_error);
-    // A filter the policy denies ends the connection without a SUBACK (spec §5.3). All are
-    // authorized before any is recorded, so a refused SUBSCRIBE leaves no subscription behind.
+    // A filter the policy denies ends the connection without a SUBACK (docs/aws/iot-core.md §5.3).
+    // All are authorized before any is recorded, so a refused SUBSCRIBE leaves no subscription
+    // behind.
     for (const auto& subscription : subscriptions)
         if (!host.authorize_subscribe(subscription.filter))
             return close(DisconnectReason::forbidden_access);
@@ -230,7 +241,8 @@ Actions Protocol::State::on_subscribe(const Subscribe& subscribe) {
     Suback suback{.packet_id = subscribe.packet_id};
     std::vector<Publish> retained;
     for (const auto& subscription : subscriptions) {
-        // A server may grant less than requested (§3.8.4); AWS grants at most QoS 1 (spec §6.2).
+        // A server may grant less than requested (§3.8.4); AWS grants at most QoS 1
+        // (docs/aws/iot-core.md §6.2).
         const auto granted = at_most_qos_1(subscription.qos);
         suback.return_codes.push_back(static_cast<SubackReturnCode>(granted));
         for (auto& message : host.subscribe(subscription.filter, granted)) {
@@ -255,7 +267,8 @@ Actions Protocol::State::on_unsubscribe(const Unsubscribe& unsubscribe) {
     return {SendPacket{Unsuback{unsubscribe.packet_id}}};  // [MQTT-3.10.4-4]
 }
 
-// QoS 0 goes out now; QoS 1 through the window, which may hold it back in order (spec §6.3).
+// QoS 0 goes out now; QoS 1 through the window, which may hold it back in order
+// (docs/aws/iot-core.md §6.3).
 void Protocol::State::send(Publish message, Actions& actions) {
     message.dup = false;
     if (message.qos == QoS::at_most_once) {
@@ -267,7 +280,7 @@ void Protocol::State::send(Publish message, Actions& actions) {
 }
 
 // The one way out. The host hears of it once, if it accepted the CONNECT; the will goes with
-// every reason but a DISCONNECT (spec §6.4, [MQTT-3.14.4-3]).
+// every reason but a DISCONNECT (docs/aws/iot-core.md §6.4, [MQTT-3.14.4-3]).
 Actions Protocol::State::close(DisconnectReason reason) {
     if (phase == Phase::closed) return {};
     const bool was_connected = phase == Phase::connected;

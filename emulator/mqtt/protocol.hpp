@@ -1,7 +1,8 @@
-// Protocol: one MQTT 3.1.1 connection's state machine in AWS IoT's flavour (spec §5.3, §6.2,
-// §6.3). It takes decoded packets, deliveries and keep-alive expiry, and returns the actions the
-// connection must carry out (send, close, start the keep-alive watchdog). It owns no socket and
-// no timer; authorization, routing and sessions are asked of a ProtocolHost. Sans-I/O.
+// Protocol: one MQTT 3.1.1 connection's state machine in AWS IoT's flavour
+// (docs/aws/iot-core.md §5.3, §6.2, §6.3). It takes decoded packets, deliveries and keep-alive
+// expiry, and returns the actions the connection must carry out (send, close, start the keep-alive
+// watchdog). It owns no socket and no timer; authorization, routing and sessions are asked of a
+// ProtocolHost. Sans-I/O.
 #pragma once
 
 #include <chrono>
@@ -17,13 +18,14 @@
 
 namespace iotemu::mqtt {
 
-// Why a connection ended, in AWS's lifecycle-event words (spec §6.4 disconnectReason).
+// Why a connection ended, in AWS's lifecycle-event words (docs/aws/iot-core.md §6.4
+// disconnectReason).
 enum class DisconnectReason {
     client_initiated_disconnect,  // DISCONNECT received: the will is discarded
     client_error,                 // malformed or forbidden packet, limits exceeded
     connection_lost,              // the socket closed without DISCONNECT
     duplicate_clientid,           // another connection took over this client id
-    forbidden_access,             // a policy denied CONNECT, PUBLISH or SUBSCRIBE (spec §5.3)
+    forbidden_access,             // denied by a policy (docs/aws/iot-core.md §5.3)
     mqtt_keep_alive_timeout,      // nothing received for 1.5 × keep-alive
     server_initiated_disconnect,  // shutdown, or the certificate stopped being ACTIVE
 };
@@ -47,7 +49,7 @@ struct StartKeepAlive {
 using Action = std::variant<SendPacket, CloseConnection, StartKeepAlive>;
 using Actions = std::vector<Action>;
 
-// AWS IoT Core's default quotas (spec §6.3).
+// AWS IoT Core's default quotas (docs/aws/iot-core.md §6.3).
 struct ProtocolLimits {
     std::size_t max_payload_bytes = 128 * 1024;
     std::size_t max_client_id_bytes = 128;
@@ -65,7 +67,8 @@ public:
 
     struct ConnectResult {
         // accepted, or the CONNACK code to refuse with; std::nullopt = close without CONNACK,
-        // which is how AWS answers a CONNECT its policy denies over MQTT 3.1.1 (spec §5.3).
+        // which is how AWS answers a CONNECT its policy denies over MQTT 3.1.1
+        // (docs/aws/iot-core.md §5.3).
         std::optional<ConnectReturnCode> code = ConnectReturnCode::accepted;
         bool session_present = false;
     };
@@ -85,9 +88,10 @@ public:
 
     // The connection is over. Called exactly once, and only after connect() accepted it: a
     // connection refused or closed before its CONNACK never started a session. `will` is set
-    // when the will must be published (every reason but a client DISCONNECT, spec §6.4);
-    // `unacknowledged` are QoS 1 messages sent but not acknowledged (in send order), then those
-    // still waiting for room in the window (packet_id 0), for a persistent session to redeliver.
+    // when the will must be published (every reason but a client DISCONNECT,
+    // docs/aws/iot-core.md §6.4); `unacknowledged` are QoS 1 messages sent but not acknowledged (in
+    // send order), then those still waiting for room in the window (packet_id 0), for a persistent
+    // session to redeliver.
     virtual void ended(DisconnectReason reason, std::optional<Will> will,
                        std::vector<Publish> unacknowledged) = 0;
 };

@@ -1,5 +1,6 @@
 // The table of reserved topics a client may publish to, matched level by level. Only request
-// topics are listed: AWS's replies on the same trees are published by AWS alone (spec §6.2).
+// topics are listed: AWS's replies on the same trees are published by AWS alone
+// (docs/aws/iot-core.md §6.2).
 #include "mqtt/reserved_topics.hpp"
 
 #include <array>
@@ -70,7 +71,7 @@ bool client_may_publish(std::string_view topic) {
         if (levels[3] == "jobs") return is_jobs_request(levels);
         return false;
     }
-    if (api == "certificates")  // fleet provisioning by claim, spec §8
+    if (api == "certificates")  // fleet provisioning by claim, docs/aws/iot-core.md §8
         return levels.count == 4 && one_of(levels[2], {"create", "create-from-csr"}) &&
                !levels[3].empty();
     if (api == "provisioning-templates")  // $aws/provisioning-templates/<name>/provision/<fmt>

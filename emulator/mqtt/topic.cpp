@@ -46,7 +46,7 @@ bool is_valid_plain_filter(std::string_view filter) {
     return true;
 }
 
-// What remains after a prefix that AWS does not count (spec §6.3).
+// What remains after a prefix that AWS does not count (docs/aws/iot-core.md §6.3).
 std::string_view without_uncounted_prefix(std::string_view text) {
     for (const auto prefix : {basic_ingest_prefix, shared_subscription_prefix}) {
         if (!text.starts_with(prefix)) continue;
@@ -97,7 +97,8 @@ bool topic_matches(std::string_view filter, std::string_view topic) {
     Levels topic_levels{topic};
     while (!filter_levels.done()) {
         const auto wanted = filter_levels.next();
-        // AWS: '#' needs a level of its own, so `sensor/#` does not match `sensor` (spec §6.2).
+        // AWS: '#' needs a level of its own, so `sensor/#` does not match `sensor`
+        // (docs/aws/iot-core.md §6.2).
         if (wanted == "#") return !topic_levels.done();
         if (topic_levels.done()) return false;
         const auto level = topic_levels.next();

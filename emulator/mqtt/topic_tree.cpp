@@ -113,7 +113,8 @@ void TopicTree::match(std::string_view topic, std::vector<Subscriber>& out) cons
             return;
         }
         const bool wildcards = depth > 0 || !system_topic;
-        // AWS: '#' matches only when a level remains for it, never the parent (spec §6.2).
+        // AWS: '#' matches only when a level remains for it, never the parent
+        // (docs/aws/iot-core.md §6.2).
         if (const Node* hash = wildcards ? node.child("#") : nullptr) collect(*hash);
         if (const Node* plus = wildcards ? node.child("+") : nullptr) self(self, *plus, depth + 1);
         if (const Node* exact = node.child(levels[depth])) self(self, *exact, depth + 1);

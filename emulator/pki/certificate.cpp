@@ -84,7 +84,7 @@ bool ran_out_of_pem_blocks() {
 
 X509Certificate::X509Certificate(std::shared_ptr<X509> cert) : cert_(std::move(cert)) {
     // A parsed certificate keeps its original encoding, so this is the DER exactly as received:
-    // the id must match `openssl x509 -outform der | sha256sum` (spec §0.2).
+    // the id must match `openssl x509 -outform der | sha256sum` (docs/aws/iot-core.md §0.2).
     const int size = i2d_X509(cert_.get(), nullptr);
     if (size <= 0) {
         detail::throw_openssl_error("cannot DER-encode certificate");

@@ -1,6 +1,6 @@
 // X509Certificate: one parsed X.509 certificate and the questions AWS IoT asks of it — its IoT id
-// (lowercase hex SHA-256 of the DER, spec §0.2), names, validity, CA-ness, and who signed it.
-// Copies share the underlying X509 (reference counted). No I/O.
+// (lowercase hex SHA-256 of the DER, docs/aws/iot-core.md §0.2), names, validity, CA-ness, and who
+// signed it. Copies share the underlying X509 (reference counted). No I/O.
 #pragma once
 
 #include <memory>
@@ -21,7 +21,8 @@ class X509Certificate {
 public:
     // The first certificate in `pem`; fails on text with no parsable certificate.
     static Result<X509Certificate, PkiError> from_pem(std::string_view pem);
-    // Every certificate in `pem`, in order (a device certificate followed by its CA, spec §3.2).
+    // Every certificate in `pem`, in order (a device certificate followed by its CA,
+    // docs/aws/iot-core.md §3.2).
     static Result<std::vector<X509Certificate>, PkiError> chain_from_pem(std::string_view pem);
     static Result<X509Certificate, PkiError> from_der(std::string_view der);
     // Takes one reference of an X509 the caller owns (e.g. the peer certificate of a TLS session).
@@ -39,7 +40,8 @@ public:
     bool is_ca() const;           // basicConstraints CA:TRUE
     bool is_self_signed() const;  // issuer name equals subject name and the own key verifies
     // True when this certificate's issuer name equals `issuer`'s subject and `issuer`'s public key
-    // verifies this certificate's signature (AWS requires the direct signer, spec §2.4, §3.2).
+    // verifies this certificate's signature (AWS requires the direct signer,
+    // docs/aws/iot-core.md §2.4, §3.2).
     bool is_signed_by(const X509Certificate& issuer) const;
     // True when now is within [notBefore, notAfter].
     bool is_valid_at(Timestamp when) const;

@@ -18,7 +18,7 @@ struct DistinguishedName {
 
     // The first value of an attribute, e.g. first("CN").
     std::optional<std::string> first(std::string_view short_name) const;
-    // Every value of an attribute, in order (multi-valued OU etc., spec §5.2).
+    // Every value of an attribute, in order (multi-valued OU etc., docs/aws/iot-core.md §5.2).
     std::vector<std::string> all(std::string_view short_name) const;
     // One line, RFC 2253 order and escaping ("CN=device-1,O=Acme"); equal names give equal text.
     std::string one_line() const;

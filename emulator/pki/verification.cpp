@@ -1,5 +1,5 @@
-// The RegisterCACertificate proof-of-possession rule (spec §1.2). Pure: certificates in, verdict
-// out.
+// The RegisterCACertificate proof-of-possession rule (docs/aws/iot-core.md §1.2). Pure:
+// certificates in, verdict out.
 #include "pki/verification.hpp"
 
 namespace iotemu::pki {

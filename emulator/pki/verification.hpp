@@ -1,6 +1,6 @@
-// The proof-of-possession rule for RegisterCACertificate in DEFAULT mode (spec §1.2): the
-// verification certificate's subject CN equals the account's registration code, and it is signed
-// by the CA's key. No I/O.
+// The proof-of-possession rule for RegisterCACertificate in DEFAULT mode
+// (docs/aws/iot-core.md §1.2): the verification certificate's subject CN equals the account's
+// registration code, and it is signed by the CA's key. No I/O.
 #pragma once
 
 #include <string_view>

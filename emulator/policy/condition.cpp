@@ -1,5 +1,6 @@
-// Compiles and decides Condition blocks with IAM's operator semantics (spec §5.2; IAM "condition
-// operators"). The JSON is read here once per compile, never per request; no I/O, no logging.
+// Compiles and decides Condition blocks with IAM's operator semantics (docs/aws/iot-core.md §5.2;
+// IAM "condition operators"). The JSON is read here once per compile, never per request; no I/O, no
+// logging.
 #include "policy/condition.hpp"
 
 #include <algorithm>
@@ -246,7 +247,7 @@ bool compare_numbers(Comparison comparison, double request, double policy) {
 }
 
 // Whether one value from the request matches one policy value. A policy value whose variable
-// cannot be resolved matches nothing (spec §5.2).
+// cannot be resolved matches nothing (docs/aws/iot-core.md §5.2).
 bool value_matches(Comparison comparison, std::string_view request, const Template& policy,
                    const Variables& variables) {
     if (comparison == Comparison::like) return policy.matches(request, variables);

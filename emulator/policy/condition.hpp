@@ -1,5 +1,6 @@
-// A statement's Condition block (IAM grammar, spec §5.2): compiled once from its JSON text, then
-// decided per request against the connection's Variables. Sans-I/O; no JSON types in this header.
+// A statement's Condition block (IAM grammar, docs/aws/iot-core.md §5.2): compiled once from its
+// JSON text, then decided per request against the connection's Variables. Sans-I/O; no JSON types
+// in this header.
 #pragma once
 
 #include <string>

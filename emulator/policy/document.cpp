@@ -1,6 +1,6 @@
 // Parses an IoT policy document's JSON into a Document and says in one sentence what is wrong with
-// a malformed one (CreatePolicy's MalformedPolicyException, spec §2.5). No evaluation here, and no
-// exceptions escape: nlohmann is used in its non-throwing mode.
+// a malformed one (CreatePolicy's MalformedPolicyException, docs/aws/iot-core.md §2.5). No
+// evaluation here, and no exceptions escape: nlohmann is used in its non-throwing mode.
 #include "policy/document.hpp"
 
 #include <algorithm>
@@ -22,7 +22,8 @@ Failure fail(std::string message) { return Failure{ParseError{std::move(message)
 
 std::string statement_label(std::size_t index) { return "Statement " + std::to_string(index + 1); }
 
-// Object keys outside `allowed` make the document malformed (IAM grammar, spec §5.2).
+// Object keys outside `allowed` make the document malformed (IAM grammar,
+// docs/aws/iot-core.md §5.2).
 Result<void, ParseError> check_keys(const json& object,
                                     std::initializer_list<std::string_view> allowed,
                                     const std::string& where) {

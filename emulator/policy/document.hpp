@@ -1,6 +1,6 @@
-// IoT policy documents (spec §5): the IAM-shaped JSON parsed into statements. Parsing is where
-// CreatePolicy's MalformedPolicyException comes from; evaluation against a request comes later,
-// over the same Document. Sans-I/O; the header needs no JSON library.
+// IoT policy documents (docs/aws/iot-core.md §5): the IAM-shaped JSON parsed into statements.
+// Parsing is where CreatePolicy's MalformedPolicyException comes from; evaluation against a request
+// comes later, over the same Document. Sans-I/O; the header needs no JSON library.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,6 @@
-// Decides a Request against compiled IoT policies with IAM's combining rules (spec §5.2). Pure and
-// allocation-light on the per-request path; never logs, never throws for a policy it dislikes.
+// Decides a Request against compiled IoT policies with IAM's combining rules
+// (docs/aws/iot-core.md §5.2). Pure and allocation-light on the per-request path; never logs, never
+// throws for a policy it dislikes.
 #include "policy/evaluate.hpp"
 
 #include <algorithm>
@@ -15,13 +16,14 @@ bool any_action_matches(const std::vector<std::string>& patterns, std::string_vi
     });
 }
 
-// A Resource entry whose variable cannot be resolved matches no resource (spec §5.2: AWS leaves
-// `${…}` in place, and no real ARN carries it). For Allow that withholds the grant. For Deny it
-// withholds the denial too: a Deny on `topic/${iot:Connection.Thing.ThingName}` does not apply to a
-// connection without an attached thing, as in IAM, where a statement naming a missing key "does
-// not match" whatever its effect; and a NotResource entry that cannot be resolved excludes nothing,
-// so a Deny with it applies more widely. Policies must not rely on a Deny whose variable may be
-// missing; DG cert-policy-variables warns of "unexpected behavior" for exactly this case.
+// A Resource entry whose variable cannot be resolved matches no resource
+// (docs/aws/iot-core.md §5.2: AWS leaves `${…}` in place, and no real ARN carries it). For Allow
+// that withholds the grant. For Deny it withholds the denial too: a Deny on
+// `topic/${iot:Connection.Thing.ThingName}` does not apply to a connection without an attached
+// thing, as in IAM, where a statement naming a missing key "does not match" whatever its effect;
+// and a NotResource entry that cannot be resolved excludes nothing, so a Deny with it applies more
+// widely. Policies must not rely on a Deny whose variable may be missing; DG cert-policy-variables
+// warns of "unexpected behavior" for exactly this case.
 bool any_resource_matches(const std::vector<Template>& entries, std::string_view resource,
                           const Variables& variables) {
     return std::any_of(entries.begin(), entries.end(),

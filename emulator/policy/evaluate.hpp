@@ -1,5 +1,6 @@
-// IoT policy evaluation (spec §5): may this connection do this action on this resource under its
-// certificate's policies. Sans-I/O: Documents, Variables and a Request in, a Decision out.
+// IoT policy evaluation (docs/aws/iot-core.md §5): may this connection do this action on this
+// resource under its certificate's policies. Sans-I/O: Documents, Variables and a Request in, a
+// Decision out.
 #pragma once
 
 #include <optional>
@@ -16,7 +17,7 @@ namespace iotemu::policy {
 
 enum class Decision { allow, implicit_deny, explicit_deny };
 
-// One authorization question (spec §5.1).
+// One authorization question (docs/aws/iot-core.md §5.1).
 struct Request {
     std::string action;    // "iot:Connect", "iot:Publish", "iot:Subscribe", "iot:Receive", …
     std::string resource;  // full ARN, e.g. "arn:aws:iot:us-east-1:123456789012:topic/foo/bar"
@@ -51,10 +52,10 @@ private:
     std::vector<std::string> unsupported_;
 };
 
-// IAM combination (spec §5.2): any matching Deny → explicit_deny; else any matching Allow → allow;
-// else implicit_deny. A statement matches when its Action (or NotAction) matches the action
-// (case-insensitive), its Resource (or NotResource) matches the resource after substitution, and
-// its Condition holds.
+// IAM combination (docs/aws/iot-core.md §5.2): any matching Deny → explicit_deny; else any matching
+// Allow → allow; else implicit_deny. A statement matches when its Action (or NotAction) matches the
+// action (case-insensitive), its Resource (or NotResource) matches the resource after substitution,
+// and its Condition holds.
 Decision evaluate(std::span<const CompiledPolicy* const> policies, const Request& request,
                   const Variables& variables);
 

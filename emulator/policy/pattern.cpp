@@ -1,5 +1,6 @@
-// Wildcard matching for policy strings (spec §5.2). Greedy matching with one backtrack point, so a
-// match costs O(pattern × text) at worst and allocates nothing: it runs on every PUBLISH.
+// Wildcard matching for policy strings (docs/aws/iot-core.md §5.2). Greedy matching with one
+// backtrack point, so a match costs O(pattern × text) at worst and allocates nothing: it runs on
+// every PUBLISH.
 #include "policy/pattern.hpp"
 
 #include <algorithm>
@@ -16,7 +17,8 @@ struct Token {
     std::size_t length;  // characters of pattern it spans: 4 for an escape, else 1
 };
 
-// `$(*)`, `$(?)` and `$($)` stand for the character inside the parentheses (spec §5.2).
+// `$(*)`, `$(?)` and `$($)` stand for the character inside the parentheses
+// (docs/aws/iot-core.md §5.2).
 constexpr std::array<char, 3> escapable = {'*', '?', '$'};
 
 bool escape_at(std::string_view pattern, std::size_t at) {

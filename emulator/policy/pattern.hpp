@@ -1,5 +1,6 @@
-// Wildcard patterns of IoT policy strings (spec §5.2): `*` any sequence (crossing `/`), `?` one
-// character, `$(*)` `$(?)` `$($)` the literal characters. Pure string functions: sans-I/O.
+// Wildcard patterns of IoT policy strings (docs/aws/iot-core.md §5.2): `*` any sequence (crossing
+// `/`), `?` one character, `$(*)` `$(?)` `$($)` the literal characters. Pure string functions:
+// sans-I/O.
 #pragma once
 
 #include <string>

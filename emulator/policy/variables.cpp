@@ -1,5 +1,6 @@
 // Resolves policy variables and condition keys against one connection's Variables, and renders
-// policy strings with them (spec §5.2). Sans-I/O: no lookups beyond the values handed in.
+// policy strings with them (docs/aws/iot-core.md §5.2). Sans-I/O: no lookups beyond the values
+// handed in.
 #include "policy/variables.hpp"
 
 #include <charconv>
@@ -168,7 +169,8 @@ std::optional<std::string> Template::render_pattern(const Variables& variables) 
     return render(
         variables, [](const std::string& text) -> const std::string& { return text; },
         // [inf] A value is data, not pattern: a client id "*" must not become a wildcard grant.
-        // Its `+` and `#` stay literal, which is AWS's documented foot-gun (spec §5.2).
+        // Its `+` and `#` stay literal, which is AWS's documented foot-gun
+        // (docs/aws/iot-core.md §5.2).
         [](const std::string& value) { return escape_wildcards(value); });
 }
 

@@ -1,5 +1,6 @@
-// Policy variables (spec §5.2): what `${iot:…}` / `${aws:…}` and condition keys stand for on one
-// connection, and policy strings with those variables substituted. Sans-I/O, values in, values out.
+// Policy variables (docs/aws/iot-core.md §5.2): what `${iot:…}` / `${aws:…}` and condition keys
+// stand for on one connection, and policy strings with those variables substituted. Sans-I/O,
+// values in, values out.
 #pragma once
 
 #include <map>
@@ -12,11 +13,11 @@
 namespace iotemu::policy {
 
 // Everything a policy can ask about the connection being authorized. The broker fills it once per
-// connection; a field left empty makes its variable unresolvable (spec §5.2).
+// connection; a field left empty makes its variable unresolvable (docs/aws/iot-core.md §5.2).
 struct Variables {
     std::optional<std::string> client_id;  // ${iot:ClientId}: MQTT only, absent over HTTPS (§6.5)
     // Thing variables resolve only when the client id names a thing attached to the certificate;
-    // leave them empty otherwise (spec §5.2).
+    // leave them empty otherwise (docs/aws/iot-core.md §5.2).
     std::optional<std::string> thing_name;                // ${iot:Connection.Thing.ThingName}
     std::optional<std::string> thing_type_name;           // ${iot:Connection.Thing.ThingTypeName}
     std::map<std::string, std::string> thing_attributes;  // ${iot:Connection.Thing.Attributes[n]}
@@ -31,7 +32,8 @@ struct Variables {
     std::vector<std::pair<std::string, std::string>> issuer_alternative_names;
     std::optional<std::string> certificate_serial_number;  // ${iot:Certificate.SerialNumber}
     std::optional<std::string> source_ip;                  // ${aws:SourceIp}
-    // iot:ConnectAttributes condition key: "PersistentConnect", "LastWill" (spec §5.1).
+    // iot:ConnectAttributes condition key: "PersistentConnect", "LastWill"
+    // (docs/aws/iot-core.md §5.1).
     std::vector<std::string> connect_attributes;
 };
 
@@ -39,7 +41,7 @@ struct Variables {
 // ("iot:ClientId", "iot:Certificate.Subject.Organization.List"). Names are case-insensitive except
 // a thing attribute's name. Empty when it has none. A certificate value containing `* $ + ? #` or
 // longer than 1024 characters does not exist for policies, and only a certificate attribute's
-// first five values do (spec §5.2, DG cert-policy-variables "limitations").
+// first five values do (docs/aws/iot-core.md §5.2).
 std::vector<std::string> key_values(std::string_view name, const Variables& variables);
 
 // A policy string (Resource entry or Condition value) split once into literal text and variable
@@ -50,7 +52,7 @@ public:
 
     // The string as a wildcard pattern: literal text kept with its wildcards, each variable's value
     // escaped so that it matches only itself. nullopt when a variable has no single value: such a
-    // string is left unsubstituted by AWS and matches no real resource (spec §5.2).
+    // string is left unsubstituted by AWS and matches no real resource (docs/aws/iot-core.md §5.2).
     std::optional<std::string> render_pattern(const Variables& variables) const;
     // The string as plain text: escapes turned into their characters, values inserted verbatim.
     std::optional<std::string> render_text(const Variables& variables) const;

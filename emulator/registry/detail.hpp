@@ -53,7 +53,8 @@ model::Certificate new_certificate(const model::Account& account,
                                    std::optional<std::string> ca_certificate_id);
 
 // Whether the registered CA `ca` directly signed `certificate`: its subject is the certificate's
-// issuer and its key verifies the signature (spec §2.4, §3.2). False if its PEM does not parse.
+// issuer and its key verifies the signature (docs/aws/iot-core.md §2.4, §3.2). False if its PEM
+// does not parse.
 bool is_signed_by(const pki::X509Certificate& certificate, const model::CaCertificate& ca);
 
 // ---- lookups --------------------------------------------------------------------------------

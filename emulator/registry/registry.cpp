@@ -1,6 +1,6 @@
-// The registry's core: construction, the commit step, the registration code (spec §1.1), and the
-// helpers every resource file shares (detail.hpp). Resource rules live in registry_*.cpp; nothing
-// here does I/O except through the Store.
+// The registry's core: construction, the commit step, the registration code
+// (docs/aws/iot-core.md §1.1), and the helpers every resource file shares (detail.hpp). Resource
+// rules live in registry_*.cpp; nothing here does I/O except through the Store.
 #include "registry/registry.hpp"
 
 #include <charconv>

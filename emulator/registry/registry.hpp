@@ -1,8 +1,8 @@
 // Registry: the one truth about CA certificates, device certificates, things, thing types, thing
-// groups, policies and their attachments, with AWS IoT's rules for each operation (spec §1, §2).
-// Operations are named after the IoT API and throw AwsError when a call breaks a rule; a failed
-// call changes nothing. Thread-safe: one lock, shared for reads, never held across key generation
-// or any I/O. Knows no HTTP and no JSON.
+// groups, policies and their attachments, with AWS IoT's rules for each operation
+// (docs/aws/iot-core.md §1, §2). Operations are named after the IoT API and throw AwsError when a
+// call breaks a rule; a failed call changes nothing. Thread-safe: one lock, shared for reads, never
+// held across key generation or any I/O. Knows no HTTP and no JSON.
 #pragma once
 
 #include <atomic>
@@ -119,7 +119,7 @@ struct ListThingGroupsFilter {
     bool recursive = true;
 };
 
-// What presenting a certificate chain at connect time leads to (spec §3.4).
+// What presenting a certificate chain at connect time leads to (docs/aws/iot-core.md §3.4).
 enum class DeviceVerdict {
     accepted,    // a known ACTIVE certificate: go on to MQTT CONNECT
     registered,  // unknown, signed by an ACTIVE CA with auto-registration ENABLE: now
@@ -134,9 +134,10 @@ struct DeviceAuthentication {
     std::string reason;                             // why it was refused, for the log
 };
 
-// Everything policy evaluation needs about a connection's principal (spec §5.1–5.2): the default
-// versions of the policies attached to its certificate, compiled once per policy version and
-// shared, and the thing named by the client id when that thing is attached to the certificate.
+// Everything policy evaluation needs about a connection's principal
+// (docs/aws/iot-core.md §5.1–5.2): the default versions of the policies attached to its
+// certificate, compiled once per policy version and shared, and the thing named by the client id
+// when that thing is attached to the certificate.
 struct PrincipalPolicies {
     std::vector<std::shared_ptr<const policy::CompiledPolicy>> policies;
     std::optional<model::Thing> attached_thing;
@@ -160,11 +161,11 @@ public:
 
     const model::Account& account() const { return account_; }
 
-    // Registration code (spec §1.1).
+    // Registration code (docs/aws/iot-core.md §1.1).
     std::string get_registration_code();
     void delete_registration_code();
 
-    // CA certificates (spec §1).
+    // CA certificates (docs/aws/iot-core.md §1).
     model::CaCertificate register_ca_certificate(const RegisterCaCertificateRequest& request);
     void update_ca_certificate(std::string_view ca_certificate_id,
                                const UpdateCaCertificateRequest& request);
@@ -176,7 +177,7 @@ public:
         const PageRequest& page, const std::optional<std::string>& template_name) const;
     void delete_ca_certificate(std::string_view ca_certificate_id);
 
-    // Device certificates (spec §2).
+    // Device certificates (docs/aws/iot-core.md §2).
     model::Certificate register_certificate(const RegisterCertificateRequest& request);
     model::Certificate register_certificate_without_ca(
         std::string_view certificate_pem, std::optional<model::CertificateStatus> status);
@@ -227,7 +228,8 @@ public:
     Page<std::string> list_principal_things(std::string_view principal,
                                             const PageRequest& page) const;
 
-    // Policies and versions (spec §2.5). Documents are validated by policy::parse_document.
+    // Policies and versions (docs/aws/iot-core.md §2.5). Documents are validated by
+    // policy::parse_document.
     PolicyVersionView create_policy(std::string_view policy_name, std::string_view document);
     model::Policy get_policy(std::string_view policy_name) const;
     Page<model::Policy> list_policies(const PageRequest& page) const;
@@ -249,13 +251,13 @@ public:
     Page<std::string> list_targets_for_policy(std::string_view policy_name,
                                               const PageRequest& page) const;
 
-    // ---- the broker's questions (spec §3.4, §5) ----
+    // ---- the broker's questions (docs/aws/iot-core.md §3.4, §5) ----
 
     // The connect-time decision for a TLS client chain: chain[0] is the device certificate; what
-    // the device sent after it (its CA, spec §3.2) is not consulted, since the registered CA
-    // decides, so the broker passes the device certificate alone. Empty: refused. Registers an
-    // unknown certificate PENDING_ACTIVATION when its direct signer is a registered ACTIVE CA with
-    // auto-registration ENABLE. Never throws for bad input.
+    // the device sent after it (its CA, docs/aws/iot-core.md §3.2) is not consulted, since the
+    // registered CA decides, so the broker passes the device certificate alone. Empty: refused.
+    // Registers an unknown certificate PENDING_ACTIVATION when its direct signer is a registered
+    // ACTIVE CA with auto-registration ENABLE. Never throws for bad input.
     DeviceAuthentication authenticate_device(const std::vector<pki::X509Certificate>& chain);
 
     // Policies of a certificate principal ("arn:…:cert/<id>") and, when `client_id` names a thing
@@ -270,7 +272,8 @@ public:
 
     // Called after a certificate's status changed, it was deleted or it was auto-registered
     // (PENDING_ACTIVATION), outside the lock, on the thread that made the change: the broker drops
-    // connections that are no longer ACTIVE (spec §2.2). Set once at start-up, before any traffic.
+    // connections that are no longer ACTIVE (docs/aws/iot-core.md §2.2). Set once at start-up,
+    // before any traffic.
     using CertificateListener =
         std::function<void(const model::Certificate& certificate, bool deleted)>;
     void on_certificate_change(CertificateListener listener);

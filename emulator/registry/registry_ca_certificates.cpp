@@ -1,5 +1,5 @@
-// CA certificates (spec §1): registration with proof of possession, updates, listing, deletion.
-// Device certificates signed by a CA live in registry_certificates.cpp.
+// CA certificates (docs/aws/iot-core.md §1): registration with proof of possession, updates,
+// listing, deletion. Device certificates signed by a CA live in registry_certificates.cpp.
 #include <mutex>
 
 #include "common/random.hpp"
@@ -14,7 +14,7 @@ using model::CaCertificateStatus;
 using model::CertificateMode;
 
 // "You can register up to 10 CA certificates with the same CA subject field per account"
-// (RegisterCACertificate model doc, spec §1.2).
+// (RegisterCACertificate model doc, docs/aws/iot-core.md §1.2).
 constexpr int max_ca_certificates_per_subject = 10;
 
 // No provisioning templates exist in the emulator yet (JITP by templateBody works; named fleet
@@ -37,9 +37,9 @@ void require_verification_matches_mode(CertificateMode mode, bool has_verificati
                             "SNI_ONLY.");
 }
 
-// Proof of possession against the code current at this moment (spec §1.2); the error names are
-// our [inf] choice: a wrong CN is a RegistrationCodeValidationException, a wrong signer a
-// CertificateValidationException.
+// Proof of possession against the code current at this moment (docs/aws/iot-core.md §1.2); the
+// error names are our [inf] choice: a wrong CN is a RegistrationCodeValidationException, a wrong
+// signer a CertificateValidationException.
 void require_proof_of_possession(const pki::X509Certificate& ca,
                                  const pki::X509Certificate& verification,
                                  const std::optional<std::string>& registration_code) {
@@ -134,8 +134,8 @@ void Registry::update_ca_certificate(std::string_view ca_certificate_id,
     if (request.new_auto_registration_status)
         ca.auto_registration_status = *request.new_auto_registration_status;
     if (request.registration_config) ca.registration_config = *request.registration_config;
-    // removeAutoRegistration clears the JITP template and role (spec §1.3); the auto-registration
-    // status itself changes only through newAutoRegistrationStatus.
+    // removeAutoRegistration clears the JITP template and role (docs/aws/iot-core.md §1.3); the
+    // auto-registration status itself changes only through newAutoRegistrationStatus.
     if (request.remove_auto_registration) ca.registration_config = {};
     ca.last_modified_date = now();
     ++ca.customer_version;
@@ -168,7 +168,7 @@ Page<model::CaCertificate> Registry::list_ca_certificates(
 
 // Spec §1.5: an ACTIVE CA must be deactivated first. The model does not say that device
 // certificates registered under the CA block its deletion, so they do not: they keep their
-// caCertificateId and keep working ([inf], like a deactivated CA, spec §1.6).
+// caCertificateId and keep working ([inf], like a deactivated CA, docs/aws/iot-core.md §1.6).
 void Registry::delete_ca_certificate(std::string_view ca_certificate_id) {
     detail::require_valid_name(detail::NameKind::certificate_id, ca_certificate_id);
     std::unique_lock lock(mutex_);

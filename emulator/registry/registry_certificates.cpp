@@ -1,5 +1,6 @@
-// Device certificates (spec §2): the registration variants, AWS-issued certificates, status
-// transitions and deletion. Key generation and signing run outside the lock, never under it.
+// Device certificates (docs/aws/iot-core.md §2): the registration variants, AWS-issued
+// certificates, status transitions and deletion. Key generation and signing run outside the lock,
+// never under it.
 #include <chrono>
 #include <mutex>
 
@@ -36,8 +37,8 @@ void require_currently_valid(const pki::X509Certificate& certificate) {
                             "The certificate is expired or not yet valid.");
 }
 
-// The registered CA that directly signed `certificate` (spec §2.4: the direct signer, not an
-// ancestor), or the one named by caCertificatePem.
+// The registered CA that directly signed `certificate` (docs/aws/iot-core.md §2.4: the direct
+// signer, not an ancestor), or the one named by caCertificatePem.
 const model::CaCertificate& find_signer(const State& state, const pki::X509Certificate& certificate,
                                         const std::optional<pki::X509Certificate>& named_ca) {
     if (named_ca) {
@@ -55,7 +56,8 @@ const model::CaCertificate& find_signer(const State& state, const pki::X509Certi
     for (const auto& [id, entry] : state.ca_certificates) {
         if (entry.value.subject != issuer || !detail::is_signed_by(certificate, entry.value))
             continue;
-        // Several registered CAs with the same subject and key: the caller must pick (spec §2.4).
+        // Several registered CAs with the same subject and key: the caller must pick
+        // (docs/aws/iot-core.md §2.4).
         if (signer)
             detail::throw_error(aws_errors::certificate_conflict,
                                 "More than one registered CA certificate signs this certificate; "

@@ -1,6 +1,6 @@
-// The broker's questions (spec §3.4, §5): the connect-time verdict on a client chain with
-// just-in-time registration, a principal's compiled policies, and the certificate listener.
-// Signature checks run outside the lock; the listener is never called with the lock held.
+// The broker's questions (docs/aws/iot-core.md §3.4, §5): the connect-time verdict on a client
+// chain with just-in-time registration, a principal's compiled policies, and the certificate
+// listener. Signature checks run outside the lock; the listener is never called with the lock held.
 #include <algorithm>
 #include <mutex>
 
@@ -41,9 +41,9 @@ DeviceAuthentication verdict_for_known(const model::Certificate& certificate,
     return refused("certificate is " + std::string(model::to_string(certificate.status)));
 }
 
-// Why `ca` may not auto-register a certificate it signed (spec §3.1, §3.4, §1.6), if it may not.
-// A CA with a JITP template (registrationConfig, spec §4) is treated as plain JITR for now: the
-// certificate becomes PENDING_ACTIVATION and no template is applied.
+// Why `ca` may not auto-register a certificate it signed (docs/aws/iot-core.md §3.1, §3.4, §1.6),
+// if it may not. A CA with a JITP template (registrationConfig, docs/aws/iot-core.md §4) is treated
+// as plain JITR for now: the certificate becomes PENDING_ACTIVATION and no template is applied.
 std::optional<std::string> registration_refusal(const model::CaCertificate& ca) {
     if (ca.status != CaCertificateStatus::active) return "CA " + ca.id + " is INACTIVE";
     if (ca.auto_registration_status != AutoRegistrationStatus::enable)
@@ -64,7 +64,7 @@ const model::CaCertificate& preferred_signer(const std::vector<model::CaCertific
 
 }  // namespace
 
-// ---- connect-time authentication (spec §3.3, §3.4) --------------------------------------------
+// ---- connect-time authentication (docs/aws/iot-core.md §3.3, §3.4) ------------------------------
 
 DeviceAuthentication Registry::authenticate_device(const std::vector<pki::X509Certificate>& chain) {
     if (chain.empty()) return refused("no client certificate");
@@ -72,8 +72,8 @@ DeviceAuthentication Registry::authenticate_device(const std::vector<pki::X509Ce
     const std::string issuer = device.issuer().one_line();
 
     // A snapshot: the certificate if known, else the registered CAs that could be its direct
-    // signer. What the device sent after its certificate (chain[1..], spec §3.2) is only a hint:
-    // the registered CA is what counts, so it is not consulted.
+    // signer. What the device sent after its certificate (chain[1..], docs/aws/iot-core.md §3.2) is
+    // only a hint: the registered CA is what counts, so it is not consulted.
     std::optional<model::Certificate> known;
     std::vector<model::CaCertificate> signers;
     {
@@ -113,7 +113,7 @@ DeviceAuthentication Registry::authenticate_device(const std::vector<pki::X509Ce
     return {DeviceVerdict::registered, record, {}};
 }
 
-// ---- a principal's policies (spec §5.1, §5.2) -------------------------------------------------
+// ---- a principal's policies (docs/aws/iot-core.md §5.1, §5.2) -----------------------------------
 
 PrincipalPolicies Registry::principal_policies(std::string_view principal_arn,
                                                std::string_view client_id) const {
@@ -129,7 +129,7 @@ PrincipalPolicies Registry::principal_policies(std::string_view principal_arn,
             out.policies.push_back(std::move(compiled));
     }
     // Thing variables resolve only for a client id that names a thing attached to this
-    // certificate (spec §5.2).
+    // certificate (docs/aws/iot-core.md §5.2).
     const auto principals = state_.thing_principals.find(thing_name);
     if (principals != state_.thing_principals.end() && principals->second.contains(arn))
         out.attached_thing = detail::find_value(state_.things, thing_name);

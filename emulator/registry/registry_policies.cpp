@@ -1,5 +1,5 @@
-// IoT policies, their versions and their attachments to targets (spec §2.5). Documents are
-// checked by policy::parse_document; evaluation happens in the broker, never here.
+// IoT policies, their versions and their attachments to targets (docs/aws/iot-core.md §2.5).
+// Documents are checked by policy::parse_document; evaluation happens in the broker, never here.
 #include <mutex>
 
 #include "common/random.hpp"
@@ -164,7 +164,7 @@ void Registry::set_default_policy_version(std::string_view policy_name,
 
 // ---- attachments ----------------------------------------------------------------------------
 
-// Idempotent (spec §2.5); the target must exist.
+// Idempotent (docs/aws/iot-core.md §2.5); the target must exist.
 void Registry::attach_policy(std::string_view policy_name, std::string_view target) {
     detail::require_valid_name(NameKind::policy, policy_name);
     std::unique_lock lock(mutex_);

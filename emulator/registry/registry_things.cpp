@@ -223,7 +223,7 @@ void Registry::delete_thing_type(std::string_view thing_type_name) {
 
 // ---- thing principals -----------------------------------------------------------------------
 
-// Attaching an attached pair again is a no-op success (spec §2.5).
+// Attaching an attached pair again is a no-op success (docs/aws/iot-core.md §2.5).
 void Registry::attach_thing_principal(std::string_view thing_name, std::string_view principal) {
     detail::require_valid_name(NameKind::thing, thing_name);
     std::unique_lock lock(mutex_);

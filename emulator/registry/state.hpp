@@ -14,7 +14,8 @@
 
 namespace iotemu::registry {
 
-// A record with its insertion sequence: list operations page in creation order (spec §1.4).
+// A record with its insertion sequence: list operations page in creation order
+// (docs/aws/iot-core.md §1.4).
 template <class T>
 struct Entry {
     std::uint64_t sequence = 0;

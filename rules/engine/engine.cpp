@@ -20,7 +20,7 @@ namespace iotemu::rules {
 namespace {
 
 // Every rule the engine runs hears Basic Ingest: `$aws/rules/<rule>/<topic>` reaches only the
-// named rule, whose topic() is <topic> [DG iot-basic-ingest] (spec §7).
+// named rule, whose topic() is <topic> [DG iot-basic-ingest] (docs/aws/iot-core.md §7).
 constexpr std::string_view basic_ingest_filter = "$aws/rules/#";
 
 struct MessageJob {

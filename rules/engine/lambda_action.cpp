@@ -1,6 +1,6 @@
 // The lambda action {"functionArn": "…"} [DG lambda-rule-action]: an asynchronous ("Event")
-// invocation whose event is the SELECT output (spec §7). The ARN may hold substitution templates.
-// Knows Lambda only through LambdaInvoker.
+// invocation whose event is the SELECT output (docs/aws/iot-core.md §7). The ARN may hold
+// substitution templates. Knows Lambda only through LambdaInvoker.
 #include <nlohmann/json.hpp>
 
 #include "rules/engine/action_config.hpp"

@@ -16,7 +16,8 @@ struct InvocationOutcome {
 class LambdaInvoker {
 public:
     virtual ~LambdaInvoker() = default;
-    // Asynchronous ("Event") invocation (spec §7); `done` is called exactly once, on any thread.
+    // Asynchronous ("Event") invocation (docs/aws/iot-core.md §7); `done` is called exactly once,
+    // on any thread.
     virtual void invoke_event(std::string function_arn, std::string event_json,
                               std::function<void(InvocationOutcome)> done) = 0;
 };

@@ -1,4 +1,4 @@
-// TopicRuleStore: the account's topic rules and AWS's rules about them (spec §7, [M
+// TopicRuleStore: the account's topic rules and AWS's rules about them (docs/aws/iot-core.md §7, [M
 // CreateTopicRule …]): names, the payload's shape, the SQL parsed at creation with its
 // awsIotSqlVersion, the actions parsed by their kinds. Thread-safe: one lock (shared for reads),
 // never held while listeners run. Rules are immutable values shared with the engine; a change
@@ -97,7 +97,8 @@ private:
     std::vector<std::function<void()>> listeners_;
 };
 
-// The model's rule-name rule: 1..128 of [a-zA-Z0-9_] (spec §0.2). Throws InvalidRequestException.
+// The model's rule-name rule: 1..128 of [a-zA-Z0-9_] (docs/aws/iot-core.md §0.2). Throws
+// InvalidRequestException.
 void check_rule_name(std::string_view rule_name);
 
 }  // namespace iotemu::rules

@@ -1,6 +1,6 @@
-// The public face of AWS IoT SQL (spec §7): parse a statement once, evaluate it per message.
-// Sans-I/O and pure apart from newuuid()/rand(): no Asio, no logging, no clock (the caller's
-// Context).
+// The public face of AWS IoT SQL (docs/aws/iot-core.md §7): parse a statement once, evaluate it per
+// message. Sans-I/O and pure apart from newuuid()/rand(): no Asio, no logging, no clock (the
+// caller's Context).
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,6 @@
-// The FROM clause's topic filter check (MQTT §4.7 syntax, AWS's 256-byte limit, spec §6.3).
-// Matching topics against filters is the bus's business, not this file's.
+// The FROM clause's topic filter check (MQTT §4.7 syntax, AWS's 256-byte limit,
+// docs/aws/iot-core.md §6.3). Matching topics against filters is the bus's business, not this
+// file's.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CA workflow of AWS's JITR blog (shared/seeds/jitr-official-aws-blog.txt), step by step with
+# The CA workflow of AWS's JITR blog (docs/aws/iot-core.md §3, [BLOG-JITR]), step by step with
 # the real aws CLI and openssl: registration code, verification certificate, register, activate
 # with auto-registration, describe, register a device certificate, list by CA, revoke.
 source "$(dirname "$0")/lib.sh"

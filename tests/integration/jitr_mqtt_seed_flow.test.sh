@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The JITR flow of the seeds with the real mosquitto clients: CA registered with auto-registration;
-# a device certificate signed by it; the first `mosquitto_pub --cert deviceCertAndCACert.crt` loses
-# its connection; a subscriber on $aws/events/certificates/registered/# receives the exact event;
-# the certificate is PENDING_ACTIVATION; activation and the blog's policy through the aws CLI;
-# the second publish reaches a subscriber. RSA-2048 and ECDSA P-256 device keys.
+# The JITR flow of AWS's blog and workshop with the real mosquitto clients: CA registered with
+# auto-registration; a device certificate signed by it; the first `mosquitto_pub --cert
+# deviceCertAndCACert.crt` loses its connection; a subscriber on
+# $aws/events/certificates/registered/# receives the exact event; the certificate is
+# PENDING_ACTIVATION; activation and the blog's policy through the aws CLI; the second publish
+# reaches a subscriber. RSA-2048 and ECDSA P-256 device keys.
 source "$(dirname "$0")/lib.sh"
 start_emulator
 cd "$WORK"
@@ -40,7 +41,7 @@ PY
   expect_eq "$(json_get describe.json 'j["certificateDescription"]["caCertificateId"]')" "$CA_ID" \
     "caCertificateId of the auto-registered certificate"
 
-  # Connecting again while PENDING_ACTIVATION publishes the event again (spec §3.4).
+  # Connecting again while PENDING_ACTIVATION publishes the event again (docs/aws/iot-core.md §3.4).
   before=$(grep -c "\"certificateId\":\"$cert_id\"" events.out)
   expect_dropped "device-${keyalg}AndCACert.crt" "device-$keyalg.key" -q 1 -t foo/bar -i anyclientID
   wait_for_line events.out "PENDING_ACTIVATION" || true

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Every refusal row of spec §3.4: CA INACTIVE, auto-registration DISABLE, unknown issuer, a CA with
-# the same subject but another key, INACTIVE and REVOKED certificates — each dropped, nothing
-# registered, no event. And the accepting rows: an ACTIVE certificate whose CA was deactivated
-# since, and a leaf of a registered intermediate CA.
+# Every refusal row of docs/aws/iot-core.md §3.4: CA INACTIVE, auto-registration DISABLE, unknown
+# issuer, a CA with the same subject but another key, INACTIVE and REVOKED certificates — each
+# dropped, nothing registered, no event. And the accepting rows: an ACTIVE certificate whose CA was
+# deactivated since, and a leaf of a registered intermediate CA.
 source "$(dirname "$0")/lib.sh"
 start_emulator
 cd "$WORK"
@@ -57,7 +57,7 @@ for status in INACTIVE REVOKED; do
     json_get - 'j["certificateDescription"]["status"]')" "$status" "$status stays $status"
 done
 
-# An ACTIVE certificate keeps working after its CA is deactivated (spec §1.6).
+# An ACTIVE certificate keeps working after its CA is deactivated (docs/aws/iot-core.md §1.6).
 make_signed d-active "/CN=d-active" fleet
 active_arn=$(iot register-certificate --certificate-pem file://d-active.crt --status ACTIVE |
   json_get - 'j["certificateArn"]')

@@ -115,7 +115,7 @@ certificate_id() {  # certificate_id FILE: AWS's id, the SHA-256 of the DER
 # ---- MQTT over mutual TLS with the real mosquitto clients -------------------------------------
 
 # register_jitr_ca NAME [SUBJECT] [KEYALG]: NAME.pem/NAME.key registered ACTIVE with
-# auto-registration ENABLE, as the JITR seeds do; sets CA_ID.
+# auto-registration ENABLE, as AWS's JITR blog and workshop do; sets CA_ID.
 register_jitr_ca() {
   local name=$1 subject=${2:-/O=Fleet/CN=$1} keyalg=${3:-rsa}
   make_ca "$name" "$subject" "$keyalg"

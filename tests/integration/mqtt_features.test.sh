@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# AWS IoT's MQTT 3.1.1 flavour with the real mosquitto clients (spec §6.2): retained messages
-# (delivered only to a filter equal to the topic, deleted by an empty retained publish),
+# AWS IoT's MQTT 3.1.1 flavour with the real mosquitto clients (docs/aws/iot-core.md §6.2): retained
+# messages (delivered only to a filter equal to the topic, deleted by an empty retained publish),
 # persistent sessions (clean session false keeps subscriptions and queues QoS 1), client-id
 # takeover, the last will on an abnormal end and not after DISCONNECT.
 source "$(dirname "$0")/lib.sh"

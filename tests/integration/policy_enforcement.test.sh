@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # IoT policies decide CONNECT, PUBLISH, SUBSCRIBE and delivery the way AWS does for MQTT 3.1.1
-# (spec §5.3): a denial drops the connection; explicit Deny wins; no policy means no connection;
-# client publishes to reserved $aws topics are refused; a certificate that stops being ACTIVE
-# loses its connections. And the 443-style listener that wants ALPN x-amzn-mqtt-ca.
+# (docs/aws/iot-core.md §5.3): a denial drops the connection; explicit Deny wins; no policy means no
+# connection; client publishes to reserved $aws topics are refused; a certificate that stops being
+# ACTIVE loses its connections. And the 443-style listener that wants ALPN x-amzn-mqtt-ca.
 source "$(dirname "$0")/lib.sh"
 start_emulator
 cd "$WORK"

@@ -1,4 +1,5 @@
-// errors: the exception-name → status table (spec §0.1) and the rest-json error shape.
+// errors: the exception-name → status table (docs/aws/iot-core.md §0.1) and the rest-json error
+// shape.
 #include "api/errors.hpp"
 
 #include <catch2/catch.hpp>

@@ -50,7 +50,7 @@ TEST_CASE("A minimal CONNECT has no will, user name or password") {
         0x00, 0x04, 'M', 'Q', 'T', 'T',  // protocol name "MQTT"
         0x04,                            // protocol level 4
         0x02,                            // flags: clean session
-        0x00, 0x00,                      // keep alive: 0 (off; AWS makes it 1200 s, spec §6.3)
+        0x00, 0x00,                      // keep alive: 0 (off; AWS makes it 1200 s)
         0x00, 0x00,                      // client identifier: empty
     });
     const auto connect = packet_as<Connect>(decode_one(minimal));

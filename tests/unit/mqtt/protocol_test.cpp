@@ -59,7 +59,7 @@ TEST_CASE("A CONNECT the host accepts gets a CONNACK and starts the keep-alive w
 
 TEST_CASE("A CONNECT the policy denies is closed without a CONNACK") {
     FakeHost host;
-    host.connect_answer.code = std::nullopt;  // spec §5.3, MQTT 3.1.1
+    host.connect_answer.code = std::nullopt;  // docs/aws/iot-core.md §5.3, MQTT 3.1.1
     Protocol protocol{host};
     CHECK(protocol.on_packet(connect_of()) == Actions{closes(Reason::forbidden_access)});
     CHECK_FALSE(protocol.connected());
@@ -86,7 +86,7 @@ TEST_CASE("A CONNECT the host refuses with a code gets that CONNACK, then the co
 TEST_CASE("A client id over 128 bytes, or empty without a clean session, gets CONNACK 0x02") {
     const auto [client_id, clean_session, accepted] = GENERATE(table<std::string, bool, bool>({
         {std::string(128, 'c'), true, true},
-        {std::string(129, 'c'), true, false},  // spec §6.3
+        {std::string(129, 'c'), true, false},  // docs/aws/iot-core.md §6.3
         {"", false, false},                    // [MQTT-3.1.3-8]
         {"", true, true},                      // [MQTT-3.1.3-6]: the host names the client
     }));
@@ -127,7 +127,8 @@ TEST_CASE("Keep-alive requests are clamped to 30..1200 s and time out after 1.5 
 
 TEST_CASE("A will AWS could never publish closes the CONNECT without a CONNACK") {
     const auto [topic, qos, retain, reason] = GENERATE(table<std::string, QoS, bool, Reason>({
-        {"dev/status", QoS::exactly_once, false, Reason::client_error},  // no QoS 2 (spec §6.2)
+        // No QoS 2 (docs/aws/iot-core.md §6.2).
+        {"dev/status", QoS::exactly_once, false, Reason::client_error},
         {"a/b/c/d/e/f/g/h/i", QoS::at_most_once, false, Reason::client_error},  // 8 slashes
         {"$aws/events/presence/connected/x", QoS::at_most_once, false, Reason::forbidden_access},
         {"$aws/things/t/shadow/update", QoS::at_most_once, true, Reason::forbidden_access},
@@ -177,7 +178,7 @@ TEST_CASE("A PUBLISH the policy denies closes the connection, never PUBACKed, wi
     c.host.denied_publish.insert("a/secret");
     const auto qos = GENERATE(QoS::at_most_once, QoS::at_least_once);
     CHECK(c.protocol.on_packet(publish_of("a/secret", "x", qos, 3)) ==
-          Actions{closes(Reason::forbidden_access)});  // spec §5.3
+          Actions{closes(Reason::forbidden_access)});  // docs/aws/iot-core.md §5.3
     CHECK(c.host.published.empty());
     c.check_ended_with_will(Reason::forbidden_access);
     CHECK(c.protocol.on_packet(publish_of("a/b", "y", QoS::at_least_once, 4)).empty());
@@ -199,7 +200,7 @@ TEST_CASE("Clients may publish only to AWS's request topics among the reserved o
         CHECK(actions == Actions{send(Puback{5})});
         CHECK(c.host.published.size() == 1);
     } else {
-        CHECK(actions == Actions{closes(Reason::forbidden_access)});  // spec §6.2
+        CHECK(actions == Actions{closes(Reason::forbidden_access)});  // docs/aws/iot-core.md §6.2
         CHECK(c.host.calls == std::vector<std::string>{"ended FORBIDDEN_ACCESS"});
     }
 }
@@ -208,7 +209,7 @@ TEST_CASE("A retained PUBLISH to a reserved topic closes the connection") {
     Connected c;
     CHECK(c.protocol.on_packet(
               publish_of("$aws/things/t/shadow/update", "{}", QoS::at_most_once, 0, true)) ==
-          Actions{closes(Reason::forbidden_access)});  // spec §6.2
+          Actions{closes(Reason::forbidden_access)});  // docs/aws/iot-core.md §6.2
     CHECK(c.host.published.empty());
 }
 
@@ -234,7 +235,7 @@ TEST_CASE("A topic over AWS's limits closes the connection with CLIENT_ERROR") {
 TEST_CASE("A QoS 2 PUBLISH closes the connection without an acknowledgement") {
     Connected c;
     CHECK(c.protocol.on_packet(publish_of("a/b", "x", QoS::exactly_once, 9)) ==
-          Actions{closes(Reason::client_error)});  // spec §6.2
+          Actions{closes(Reason::client_error)});  // docs/aws/iot-core.md §6.2
     CHECK(c.host.published.empty());
     c.check_ended_with_will(Reason::client_error);
 }
@@ -271,7 +272,7 @@ TEST_CASE("A SUBSCRIBE with a denied filter closes the connection without a SUBA
                                          {{"a/b", QoS::at_least_once},
                                           {"b/secret", QoS::at_least_once},
                                           {"c/d", QoS::at_least_once}}}) ==
-          Actions{closes(Reason::forbidden_access)});  // spec §5.3
+          Actions{closes(Reason::forbidden_access)});  // docs/aws/iot-core.md §5.3
     // Nothing was recorded for the filter before the denied one.
     CHECK(c.host.calls == std::vector<std::string>{"authorize_subscribe a/b",
                                                    "authorize_subscribe b/secret",
@@ -309,7 +310,7 @@ TEST_CASE("More than 8 filters in a SUBSCRIBE or an UNSUBSCRIBE close the connec
         CHECK(actions.size() == 1);
         CHECK(c.protocol.connected());
     } else {
-        CHECK(actions == Actions{closes(Reason::client_error)});  // spec §6.3
+        CHECK(actions == Actions{closes(Reason::client_error)});  // docs/aws/iot-core.md §6.3
         CHECK(c.host.calls == std::vector<std::string>{"ended CLIENT_ERROR"});
     }
 }

@@ -1,5 +1,6 @@
-// Topic names and filters: MQTT syntax, AWS's limits (spec §6.3), shared subscriptions, and
-// matching with AWS's '#' that never matches the parent level (spec §6.2).
+// Topic names and filters: MQTT syntax, AWS's limits (docs/aws/iot-core.md §6.3), shared
+// subscriptions, and matching with AWS's '#' that never matches the parent level
+// (docs/aws/iot-core.md §6.2).
 #include "mqtt/topic.hpp"
 
 #include <string>
@@ -113,7 +114,8 @@ TEST_CASE("Topic matching follows MQTT, except that AWS's '#' never matches the 
         {"a/b/c", "a/b", false},
         {"a/b", "a/B", false},  // case-sensitive
         {"a/b", "a/b/", false},
-        // '#': its own level and everything below, but AWS does not match the parent (spec §6.2).
+        // '#': its own level and everything below, but AWS does not match the parent
+        // (docs/aws/iot-core.md §6.2).
         {"sensor/#", "sensor/", true},
         {"sensor/#", "sensor/a", true},
         {"sensor/#", "sensor/a/b/c", true},

@@ -22,7 +22,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The certificate's DER hashed by the openssl command line, exactly as spec §0.2 defines the id.
+// The certificate's DER hashed by the openssl command line, exactly as docs/aws/iot-core.md §0.2
+// defines the id.
 std::string openssl_sha256_of_der(const std::string& pem) {
     const auto path = std::filesystem::temp_directory_path() /
                       ("iotemu-pki-" + std::to_string(::getpid()) + ".pem");

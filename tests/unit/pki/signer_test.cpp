@@ -1,5 +1,5 @@
-// is_signed_by / is_self_signed: AWS accepts only the direct signer (spec §2.4, §3.2), checked by
-// issuer name and signature, never by keyUsage quirks.
+// is_signed_by / is_self_signed: AWS accepts only the direct signer (docs/aws/iot-core.md §2.4,
+// §3.2), checked by issuer name and signature, never by keyUsage quirks.
 #include <catch2/catch.hpp>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>

@@ -1,5 +1,5 @@
-// The RegisterCACertificate proof-of-possession rule (spec §1.2): CN is the registration code,
-// and the CA's key signed the verification certificate. CN is checked first.
+// The RegisterCACertificate proof-of-possession rule (docs/aws/iot-core.md §1.2): CN is the
+// registration code, and the CA's key signed the verification certificate. CN is checked first.
 #include "pki/verification.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,6 @@
 // Condition blocks: each IAM operator, the ForAnyValue/ForAllValues qualifiers, IfExists, absent
-// keys and what this emulator cannot evaluate (spec §5.2; IAM "condition operators").
+// keys and what this emulator cannot evaluate (docs/aws/iot-core.md §5.2; IAM "condition
+// operators").
 #include "policy/condition.hpp"
 
 #include <string>

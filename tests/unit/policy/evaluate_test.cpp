@@ -1,5 +1,5 @@
 // policy::evaluate: whole policies (parsed with parse_document) against the requests the broker
-// makes (spec §5.1), combined with IAM's rules (spec §5.2).
+// makes (docs/aws/iot-core.md §5.1), combined with IAM's rules (docs/aws/iot-core.md §5.2).
 #include "policy/evaluate.hpp"
 
 #include <string>
@@ -152,8 +152,9 @@ TEST_CASE("Resources are matched after variable substitution", "[policy]") {
 
 TEST_CASE("An unresolvable variable keeps a Resource entry from matching, for Deny too",
           "[policy]") {
-    // spec §5.2: the `${…}` is left in place, so the entry names no real resource. A Deny on it
-    // does not apply; a Deny whose NotResource cannot be resolved applies to everything.
+    // docs/aws/iot-core.md §5.2: the `${…}` is left in place, so the entry names no real resource.
+    // A Deny on it does not apply; a Deny whose NotResource cannot be resolved applies to
+    // everything.
     const std::string allow_all = statement("Allow", "*", "*");
     const std::string deny_resource =
         statement("Deny", "iot:Publish", arn + "topic/${iot:Connection.Thing.ThingName}/*");
@@ -172,7 +173,7 @@ TEST_CASE("An unresolvable variable keeps a Resource entry from matching, for De
 
 TEST_CASE("Over HTTPS there is no client id, so ${iot:ClientId} grants never match", "[policy]") {
     const std::string policy = statement("Allow", "iot:Publish", arn + "topic/d/${iot:ClientId}");
-    const Variables https;  // spec §6.5
+    const Variables https;  // docs/aws/iot-core.md §6.5
     CHECK(decide(policy, {"iot:Publish", arn + "topic/d/x"}, https) == implicit_deny);
     CHECK(decide(policy, {"iot:Publish", arn + "topic/d/${iot:ClientId}"}, https) == implicit_deny);
     CHECK(decide(policy, {"iot:Publish", arn + "topic/d/x"}, client("x")) == allow);
@@ -196,7 +197,7 @@ TEST_CASE("A client id of + subscribes widely unless Connect restricts client id
 
 TEST_CASE("The JITR blog's policy grants its device exactly its own client id and topics",
           "[policy]") {
-    // spec §3.6: the policy the reference JITR Lambda creates for a certificate.
+    // docs/aws/iot-core.md §3.6: the policy the reference JITR Lambda creates for a certificate.
     const std::string cert_id = "4f3c8e0b5a1d7f2e9c6b3a0d8e7f1c2b5a4d3e6f9c8b7a0e1d2c3b4a5f6e7d8c";
     const std::string other_id = "0000000000000000000000000000000000000000000000000000000000000000";
     const std::string policy = R"({

@@ -1,4 +1,5 @@
-// policy::wildcard_match and its escapes: how Resource and Action strings match (spec §5.2).
+// policy::wildcard_match and its escapes: how Resource and Action strings match
+// (docs/aws/iot-core.md §5.2).
 #include "policy/pattern.hpp"
 
 #include <string>

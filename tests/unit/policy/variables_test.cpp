@@ -1,5 +1,5 @@
 // Policy variables: what each `${…}` becomes for one connection, and when it cannot be resolved
-// (spec §5.2; DG basic-, thing- and cert-policy-variables).
+// (docs/aws/iot-core.md §5.2; DG basic-, thing- and cert-policy-variables).
 #include "policy/variables.hpp"
 
 #include <optional>
@@ -118,7 +118,8 @@ TEST_CASE("Without an attached thing the thing variables do not resolve", "[poli
 }
 
 TEST_CASE("Variables that name nothing on this connection do not resolve", "[policy]") {
-    const Variables https_publisher;  // no client id over HTTPS (spec §6.5), no certificate fields
+    // No client id over HTTPS (docs/aws/iot-core.md §6.5), no certificate fields.
+    const Variables https_publisher;
     const auto text = GENERATE(as<std::string>{}, "topic/${iot:ClientId}",
                                "${iot:Certificate.Subject.CommonName}", "${aws:SourceIp}",
                                "${iot:Certificate.SerialNumber}", "${iot:NoSuchVariable}",

@@ -1,5 +1,5 @@
-// The registration code and CA certificates (spec §1): registration with proof of possession,
-// each way it fails, updates, listing and deletion.
+// The registration code and CA certificates (docs/aws/iot-core.md §1): registration with proof of
+// possession, each way it fails, updates, listing and deletion.
 #include "registry/support.hpp"
 
 using namespace iotemu;
@@ -53,7 +53,7 @@ TEST_CASE("A CA registered with a valid verification certificate is described as
     CHECK(registered.id == ca.certificate.id());
     CHECK(registered.arn == "arn:aws:iot:us-east-1:123456789012:cacert/" + ca.certificate.id());
     const auto described = f.registry->describe_ca_certificate(registered.id);
-    CHECK(described.status == CaCertificateStatus::inactive);  // spec §1.2 defaults
+    CHECK(described.status == CaCertificateStatus::inactive);  // docs/aws/iot-core.md §1.2 defaults
     CHECK(described.auto_registration_status == AutoRegistrationStatus::disable);
     CHECK(described.mode == CertificateMode::default_mode);
     CHECK(described.owned_by == "123456789012");

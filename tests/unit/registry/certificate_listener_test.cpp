@@ -1,5 +1,5 @@
-// The certificate listener the broker uses to drop connections (spec §2.2): which changes reach
-// it, with what, and that it runs after the registry's lock is released.
+// The certificate listener the broker uses to drop connections (docs/aws/iot-core.md §2.2): which
+// changes reach it, with what, and that it runs after the registry's lock is released.
 #include <chrono>
 #include <future>
 

@@ -1,4 +1,5 @@
-// UpdateCertificate's transitions (spec §2.2) and DeleteCertificate's refusals (spec §2.3).
+// UpdateCertificate's transitions (docs/aws/iot-core.md §2.2) and DeleteCertificate's refusals
+// (docs/aws/iot-core.md §2.3).
 #include <array>
 
 #include "registry/support.hpp"

@@ -1,4 +1,4 @@
-// Device certificate registration variants and AWS-issued certificates (spec §2.4).
+// Device certificate registration variants and AWS-issued certificates (docs/aws/iot-core.md §2.4).
 #include "registry/support.hpp"
 
 using namespace iotemu;

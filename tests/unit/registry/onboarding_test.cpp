@@ -1,5 +1,6 @@
-// The connect-time decision on a client certificate chain (spec §3.3, §3.4): every row of the
-// "other cases" table, just-in-time registration, and which registered CA counts as the signer.
+// The connect-time decision on a client certificate chain (docs/aws/iot-core.md §3.3, §3.4): every
+// row of the "other cases" table, just-in-time registration, and which registered CA counts as the
+// signer.
 #include <future>
 
 #include "pki/fixtures.hpp"
@@ -18,7 +19,8 @@ namespace {
 using Chain = std::vector<pki::X509Certificate>;
 
 // The device certificate alone (current docs: sending the CA is optional) or followed by its CA,
-// as the JITR blog's `cat deviceCert.crt ca.pem` sends it (spec §3.2): the outcome is the same.
+// as the JITR blog's `cat deviceCert.crt ca.pem` sends it (docs/aws/iot-core.md §3.2): the outcome
+// is the same.
 Chain chain_of(const pki::X509Certificate& device, const pki::Issuer& ca, bool append_ca) {
     Chain chain{device};
     if (append_ca) chain.push_back(ca.certificate);

@@ -1,4 +1,4 @@
-// Policies, versions and attachments (spec §2.5).
+// Policies, versions and attachments (docs/aws/iot-core.md §2.5).
 #include "registry/support.hpp"
 
 using namespace iotemu;

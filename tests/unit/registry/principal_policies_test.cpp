@@ -1,6 +1,6 @@
-// What the broker evaluates a connection against (spec §5.1, §5.2): the compiled default versions
-// of the policies attached to its certificate, the thing its client id names when attached, and
-// the generation counter it caches them by.
+// What the broker evaluates a connection against (docs/aws/iot-core.md §5.1, §5.2): the compiled
+// default versions of the policies attached to its certificate, the thing its client id names when
+// attached, and the generation counter it caches them by.
 #include "registry/support.hpp"
 
 using namespace iotemu;

@@ -113,7 +113,8 @@ inline pki::X509Certificate make_device(const std::string& common_name, const pk
     return pki::issue_certificate(p, pki::PublicKey::from_private(shared_key()), issuer);
 }
 
-// The proof-of-possession certificate of spec §1.2: CN = registration code, signed by the CA.
+// The proof-of-possession certificate of docs/aws/iot-core.md §1.2: CN = registration code, signed
+// by the CA.
 inline std::string verification_pem(const pki::Issuer& ca, const std::string& common_name) {
     return make_device(common_name, ca).to_pem();
 }

@@ -13,7 +13,8 @@ namespace {
 const std::string ca_id = "7ad8d0bd7ad2f46e7fa5aa8e2e6b6e3d0a1d8e1e4c2b1b0a9f8e7d6c5b4a3f2e";
 const std::string function_arn = "arn:aws:lambda:us-east-1:123456789012:function:jitr";
 
-// The JITR registration event as the broker publishes it (spec §3.5, broker/events.cpp).
+// The JITR registration event as the broker publishes it (docs/aws/iot-core.md §3.5,
+// broker/events.cpp).
 iotemu::bus::Message registration_event(const std::string& status = "PENDING_ACTIVATION") {
     const json payload{{"certificateId", std::string(64, 'b')},
                        {"caCertificateId", ca_id},

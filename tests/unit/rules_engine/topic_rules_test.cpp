@@ -1,5 +1,5 @@
-// TopicRuleStore: AWS's rules for topic rules (spec §7, [M CreateTopicRule …]) as a table of
-// payloads → AWS error codes, plus the life of one rule.
+// TopicRuleStore: AWS's rules for topic rules (docs/aws/iot-core.md §7, [M CreateTopicRule …]) as a
+// table of payloads → AWS error codes, plus the life of one rule.
 #include "common/aws_error.hpp"
 #include "rules_engine/engine_support.hpp"
 

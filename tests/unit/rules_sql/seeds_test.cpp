@@ -1,5 +1,6 @@
-// The rules the seed walkthroughs create, exactly as written there, over the JITR registration
-// event AWS publishes (spec §3.5): what their Lambda functions receive.
+// The rules AWS's JITR walkthroughs (blog, workshop) create, exactly as written there, over the
+// JITR registration event AWS publishes (docs/aws/iot-core.md §3.5): what their Lambda functions
+// receive.
 #include "rules_sql/sql_test_support.hpp"
 
 using namespace sql_test;
