@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "pki/digest.hpp"
 #include "pki/native_name.hpp"
 #include "pki/ossl.hpp"
 #include "pki/ossl_util.hpp"
@@ -19,17 +20,6 @@
 namespace iotemu::pki {
 
 namespace {
-
-std::string lowercase_hex(const unsigned char* bytes, std::size_t size) {
-    constexpr char digits[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        hex += digits[bytes[i] >> 4];
-        hex += digits[bytes[i] & 0x0f];
-    }
-    return hex;
-}
 
 // An ASN1_TIME (UTCTime or GeneralizedTime, always UTC in certificates) as a time point; empty
 // when OpenSSL cannot read it. system_clock counts nanoseconds in 64 bits and so ends in 2262,
@@ -94,12 +84,7 @@ X509Certificate::X509Certificate(std::shared_ptr<X509> cert) : cert_(std::move(c
     if (i2d_X509(cert_.get(), &out) != size) {
         detail::throw_openssl_error("cannot DER-encode certificate");
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_size = 0;
-    if (EVP_Digest(der_.data(), der_.size(), digest, &digest_size, EVP_sha256(), nullptr) != 1) {
-        detail::throw_openssl_error("cannot compute SHA-256");
-    }
-    id_ = lowercase_hex(digest, digest_size);
+    id_ = sha256_hex(der_);
 }
 
 Result<X509Certificate, PkiError> X509Certificate::from_pem(std::string_view pem) {
@@ -213,7 +198,8 @@ std::string X509Certificate::serial_number_hex() const {
         return "00";
     }
     const std::string sign = ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER ? "-" : "";
-    return sign + lowercase_hex(ASN1_STRING_get0_data(serial), static_cast<std::size_t>(size));
+    return sign +
+           detail::lowercase_hex(ASN1_STRING_get0_data(serial), static_cast<std::size_t>(size));
 }
 
 bool X509Certificate::is_ca() const {

@@ -29,6 +29,17 @@ std::string bio_contents(BIO* bio) {
     return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
+std::string lowercase_hex(const unsigned char* bytes, std::size_t size) {
+    constexpr char digits[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(size * 2);
+    for (std::size_t i = 0; i < size; ++i) {
+        hex += digits[bytes[i] >> 4];
+        hex += digits[bytes[i] & 0x0f];
+    }
+    return hex;
+}
+
 namespace {
 
 std::string with_openssl_reason(std::string_view what) {

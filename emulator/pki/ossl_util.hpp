@@ -19,6 +19,9 @@ BioPtr writable_bio();
 // Everything written so far to a memory BIO.
 std::string bio_contents(BIO* bio);
 
+// Bytes as lowercase hexadecimal, two digits each, no separators.
+std::string lowercase_hex(const unsigned char* bytes, std::size_t size);
+
 // `what`, followed by OpenSSL's reason for its latest failure when there is one. Both empty the
 // error queue, so one failure never shows up as the cause of an unrelated later call.
 PkiError input_error(std::string_view what);
