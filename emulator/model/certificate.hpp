@@ -2,12 +2,12 @@
 // values; std only.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 
 #include "common/time.hpp"
 #include "model/statuses.hpp"
+#include "model/tags.hpp"
 
 namespace iotemu::model {
 
@@ -24,8 +24,6 @@ struct RegistrationConfig {
 
     bool empty() const { return !template_body && !role_arn && !template_name; }
 };
-
-using Tags = std::map<std::string, std::string>;
 
 struct CaCertificate {
     std::string id;  // lowercase hex SHA-256 of the DER (docs/aws/iot-core.md §0.2)

@@ -30,6 +30,10 @@ constexpr Table<CertificateMode, 2> certificate_modes{{
     {CertificateMode::default_mode, "DEFAULT"},
     {CertificateMode::sni_only, "SNI_ONLY"},
 }};
+constexpr Table<TemplateType, 2> template_types{{
+    {TemplateType::fleet_provisioning, "FLEET_PROVISIONING"},
+    {TemplateType::jitp, "JITP"},
+}};
 
 template <class Enum, std::size_t N>
 std::string_view spell(const Table<Enum, N>& table, Enum value) {
@@ -51,6 +55,7 @@ std::string_view to_string(CertificateStatus s) { return spell(certificate_statu
 std::string_view to_string(CaCertificateStatus s) { return spell(ca_statuses, s); }
 std::string_view to_string(AutoRegistrationStatus s) { return spell(auto_registration_statuses, s); }
 std::string_view to_string(CertificateMode m) { return spell(certificate_modes, m); }
+std::string_view to_string(TemplateType t) { return spell(template_types, t); }
 
 std::optional<CertificateStatus> parse_certificate_status(std::string_view text) {
     return read(certificate_statuses, text);
@@ -65,6 +70,9 @@ std::optional<AutoRegistrationStatus> parse_auto_registration_status(std::string
 }
 std::optional<CertificateMode> parse_certificate_mode(std::string_view text) {
     return read(certificate_modes, text);
+}
+std::optional<TemplateType> parse_template_type(std::string_view text) {
+    return read(template_types, text);
 }
 
 }  // namespace iotemu::model

@@ -26,7 +26,15 @@ namespace iotemu::registry::detail {
 [[noreturn]] void throw_error(std::string_view code, std::string message);
 
 // Throws InvalidRequestException unless `name` is valid; `kind` names the field in the message.
-enum class NameKind { thing, thing_type, thing_group, policy, certificate_id, policy_version_id };
+enum class NameKind {
+    thing,
+    thing_type,
+    thing_group,
+    policy,
+    certificate_id,
+    policy_version_id,
+    template_name
+};
 void require_valid_name(NameKind kind, std::string_view name);
 
 // Thing and thing group attributes: the IoT model's name/value patterns (InvalidRequestException).
@@ -35,6 +43,9 @@ void require_valid_attributes(const model::Attributes& attributes);
 // AttributePayload semantics: with merge an empty value removes the key, otherwise the payload
 // replaces every attribute; empty values are never stored.
 void apply_attribute_payload(model::Attributes& attributes, const AttributePayload& payload);
+
+// InvalidRequestException naming the problem unless `body` is a valid provisioning template.
+void require_valid_template(std::string_view body);
 
 // VersionConflictException when the caller expected another version (things, thing groups).
 void require_expected_version(std::string_view kind, const std::string& name, std::int64_t version,

@@ -82,6 +82,9 @@ NameRule rule_for(NameKind kind) {
             return {model::is_valid_certificate_id, "certificate id", "64 hexadecimal characters"};
         case NameKind::policy_version_id:
             return {is_valid_version_id, "policy version id", "a decimal number"};
+        case NameKind::template_name:
+            return {model::is_valid_template_name, "provisioning template name",
+                    "1-36 characters of [0-9A-Za-z_-]"};
     }
     return {nullptr, "", ""};
 }

@@ -1,8 +1,9 @@
 // Registry: the one truth about CA certificates, device certificates, things, thing types, thing
-// groups, policies and their attachments, with AWS IoT's rules for each operation
-// (docs/aws/iot-core.md §1, §2). Operations are named after the IoT API and throw AwsError when a
-// call breaks a rule; a failed call changes nothing. Thread-safe: one lock, shared for reads, never
-// held across key generation or any I/O. Knows no HTTP and no JSON.
+// groups, policies, provisioning templates and their attachments, with AWS IoT's rules for each
+// operation (docs/aws/iot-core.md §1, §2; docs/aws/provisioning-and-services.md §2).
+// Operations are named after the IoT API and throw AwsError when a call breaks a rule; a failed
+// call changes nothing. Thread-safe: one lock, shared for reads, never held across key generation
+// or any I/O. Knows no HTTP and no JSON.
 #pragma once
 
 #include <atomic>
@@ -20,6 +21,7 @@
 #include "model/account.hpp"
 #include "model/certificate.hpp"
 #include "model/policy.hpp"
+#include "model/provisioning_template.hpp"
 #include "model/thing.hpp"
 #include "pki/certificate.hpp"
 #include "pki/issue.hpp"
@@ -117,6 +119,34 @@ struct ListThingGroupsFilter {
     std::optional<std::string> parent_group;
     std::optional<std::string> name_prefix;
     bool recursive = true;
+};
+
+struct CreateProvisioningTemplateRequest {
+    std::string template_name;
+    std::optional<std::string> description;
+    std::string template_body;
+    bool enabled = false;
+    std::string provisioning_role_arn;
+    std::optional<model::ProvisioningHook> pre_provisioning_hook;
+    model::Tags tags;
+    model::TemplateType type = model::TemplateType::fleet_provisioning;
+};
+
+struct UpdateProvisioningTemplateRequest {
+    std::optional<std::string> description;
+    std::optional<bool> enabled;
+    std::optional<int> default_version_id;
+    std::optional<std::string> provisioning_role_arn;
+    std::optional<model::ProvisioningHook> pre_provisioning_hook;
+    bool remove_pre_provisioning_hook = false;
+};
+
+// One version of a template, with what the version operations answer about its template.
+struct ProvisioningTemplateVersionView {
+    std::string template_name;
+    std::string template_arn;
+    model::ProvisioningTemplateVersion version;
+    bool is_default = false;
 };
 
 // What presenting a certificate chain at connect time leads to (docs/aws/iot-core.md §3.4).
@@ -250,6 +280,24 @@ public:
                                                const PageRequest& page) const;
     Page<std::string> list_targets_for_policy(std::string_view policy_name,
                                               const PageRequest& page) const;
+
+    // Provisioning templates (docs/aws/provisioning-and-services.md §2). Bodies are checked by
+    // provisioning::Template::parse (InvalidRequestException naming the problem).
+    model::ProvisioningTemplate create_provisioning_template(
+        const CreateProvisioningTemplateRequest& request);
+    model::ProvisioningTemplate describe_provisioning_template(
+        std::string_view template_name) const;
+    Page<model::ProvisioningTemplate> list_provisioning_templates(const PageRequest& page) const;
+    void update_provisioning_template(std::string_view template_name,
+                                      const UpdateProvisioningTemplateRequest& request);
+    void delete_provisioning_template(std::string_view template_name);
+    ProvisioningTemplateVersionView create_provisioning_template_version(
+        std::string_view template_name, std::string_view template_body, bool set_as_default);
+    ProvisioningTemplateVersionView describe_provisioning_template_version(
+        std::string_view template_name, int version_id) const;
+    Page<ProvisioningTemplateVersionView> list_provisioning_template_versions(
+        std::string_view template_name, const PageRequest& page) const;
+    void delete_provisioning_template_version(std::string_view template_name, int version_id);
 
     // ---- the broker's questions (docs/aws/iot-core.md §3.4, §5) ----
 

@@ -17,12 +17,34 @@ using model::CertificateMode;
 // (RegisterCACertificate model doc, docs/aws/iot-core.md §1.2).
 constexpr int max_ca_certificates_per_subject = 10;
 
-// No provisioning templates exist in the emulator yet (JITP by templateBody works; named fleet
-// templates arrive with provisioning/), so every templateName names a missing resource.
-void require_no_template_name(const model::RegistrationConfig& config) {
-    if (config.template_name)
-        detail::throw_error(aws_errors::resource_not_found,
-                            "Provisioning template " + *config.template_name + " cannot be found.");
+// A JITP configuration (docs/aws/iot-core.md §4.1): an inline templateBody with the roleArn
+// AWS would provision with, or the templateName of a JITP template. The body is checked here,
+// outside the lock; the named template in require_jitp_template, under it.
+void require_valid_registration_config(const model::RegistrationConfig& config) {
+    if (config.template_body && config.template_name)
+        detail::throw_error(aws_errors::invalid_request,
+                            "registrationConfig takes templateBody with roleArn, or "
+                            "templateName, not both.");
+    if (config.template_body && !config.role_arn)
+        detail::throw_error(aws_errors::invalid_request,
+                            "registrationConfig.templateBody needs the roleArn of a role JITP "
+                            "may provision with.");
+    if (config.role_arn && !config.template_body && !config.template_name)
+        detail::throw_error(aws_errors::invalid_request,
+                            "registrationConfig.roleArn goes with a templateBody.");
+    if (config.template_body) detail::require_valid_template(*config.template_body);
+}
+
+void require_jitp_template(const State& state, const model::RegistrationConfig& config) {
+    if (!config.template_name) return;
+    const auto& tmpl = detail::find_or_throw(state.provisioning_templates, *config.template_name,
+                                             "Provisioning template")
+                           .value;
+    if (tmpl.type != model::TemplateType::jitp)
+        detail::throw_error(aws_errors::invalid_request,
+                            "Provisioning template " + tmpl.name + " is of type " +
+                                std::string(model::to_string(tmpl.type)) +
+                                "; a CA's registrationConfig names a JITP template.");
 }
 
 // Spec §1.2: DEFAULT (or no mode) needs a verification certificate; SNI_ONLY forbids one.
@@ -79,10 +101,11 @@ model::CaCertificate Registry::register_ca_certificate(
     if (request.verification_certificate_pem)
         verification = detail::parse_certificate(*request.verification_certificate_pem,
                                                  "verification certificate");
-    require_no_template_name(request.registration_config);
+    require_valid_registration_config(request.registration_config);
 
     std::unique_lock lock(mutex_);
     if (verification) require_proof_of_possession(ca, *verification, state_.registration_code);
+    require_jitp_template(state_, request.registration_config);
 
     const std::string arn = account_.arn("cacert", ca.id());
     if (state_.ca_certificates.contains(ca.id()))
@@ -121,7 +144,8 @@ model::CaCertificate Registry::register_ca_certificate(
 void Registry::update_ca_certificate(std::string_view ca_certificate_id,
                                      const UpdateCaCertificateRequest& request) {
     detail::require_valid_name(detail::NameKind::certificate_id, ca_certificate_id);
-    if (request.registration_config) require_no_template_name(*request.registration_config);
+    if (request.registration_config)
+        require_valid_registration_config(*request.registration_config);
     if (request.registration_config && request.remove_auto_registration)
         detail::throw_error(aws_errors::invalid_request,
                             "registrationConfig and removeAutoRegistration cannot be used "
@@ -130,6 +154,7 @@ void Registry::update_ca_certificate(std::string_view ca_certificate_id,
     std::unique_lock lock(mutex_);
     auto& ca =
         detail::find_or_throw(state_.ca_certificates, ca_certificate_id, "CA certificate").value;
+    if (request.registration_config) require_jitp_template(state_, *request.registration_config);
     if (request.new_status) ca.status = *request.new_status;
     if (request.new_auto_registration_status)
         ca.auto_registration_status = *request.new_auto_registration_status;

@@ -10,6 +10,7 @@
 
 #include "model/certificate.hpp"
 #include "model/policy.hpp"
+#include "model/provisioning_template.hpp"
 #include "model/thing.hpp"
 
 namespace iotemu::registry {
@@ -33,6 +34,7 @@ struct State {
     std::map<std::string, Entry<model::ThingGroup>> thing_groups;        // by name
     std::map<std::string, Entry<model::Policy>> policies;                // by name
     std::map<std::string, std::uint64_t> next_policy_version;            // by policy name
+    std::map<std::string, Entry<model::ProvisioningTemplate>> provisioning_templates;  // by name
 
     // Attachments. Principals and targets are ARNs (or other principal strings AWS accepts).
     std::map<std::string, std::set<std::string>> thing_principals;  // thing name -> principals

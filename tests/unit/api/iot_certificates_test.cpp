@@ -77,7 +77,8 @@ TEST_CASE("UpdateCACertificate changes status and registration config") {
     const auto update = api.send(
         "PUT", "/cacertificate/" + ca.id + "?newStatus=INACTIVE&newAutoRegistrationStatus=ENABLE",
         {{"registrationConfig",
-          {{"templateBody", "{}"}, {"roleArn", "arn:aws:iam::123456789012:role/jitp"}}}});
+          {{"templateBody", R"({"Resources":{}})"},
+           {"roleArn", "arn:aws:iam::123456789012:role/jitp"}}}});
     INFO(update.body);
     REQUIRE(update.status == 200);
     const auto out = body(api.send("GET", "/cacertificate/" + ca.id));
