@@ -23,6 +23,8 @@ inline constexpr std::string_view delete_conflict = "DeleteConflictException";
 inline constexpr std::string_view version_conflict = "VersionConflictException";
 inline constexpr std::string_view versions_limit_exceeded = "VersionsLimitExceededException";
 inline constexpr std::string_view limit_exceeded = "LimitExceededException";
+inline constexpr std::string_view conflicting_resource_update =
+    "ConflictingResourceUpdateException";
 inline constexpr std::string_view malformed_policy = "MalformedPolicyException";
 inline constexpr std::string_view sql_parse = "SqlParseException";
 inline constexpr std::string_view unauthorized = "UnauthorizedException";

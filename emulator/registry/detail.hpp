@@ -44,6 +44,23 @@ void require_valid_attributes(const model::Attributes& attributes);
 // replaces every attribute; empty values are never stored.
 void apply_attribute_payload(model::Attributes& attributes, const AttributePayload& payload);
 
+// A thing may be given a type only if it exists and is not deprecated (DeprecateThingType doc).
+void require_usable_thing_type(const State& state, const std::string& name);
+
+// AWS IoT quotas: a thing without a thing type has at most 3 attributes, one with a type 50.
+void require_attribute_count(const model::Thing& thing);
+
+// MalformedPolicyException unless policy::parse_document accepts `document`.
+void require_well_formed_policy(std::string_view document);
+
+// A new policy with version 1 of `document`, inserted; the caller checked name and document.
+model::Policy insert_new_policy(State& state, const model::Account& account,
+                                const std::string& name, std::string_view document);
+
+// LimitExceededException when `target` already has the most policies AWS allows (10) attached,
+// counting `adding` more that are not attached yet.
+void require_policy_room(const State& state, const std::string& target, std::size_t adding = 1);
+
 // InvalidRequestException naming the problem unless `body` is a valid provisioning template.
 void require_valid_template(std::string_view body);
 

@@ -1,6 +1,7 @@
 // Registry: the one truth about CA certificates, device certificates, things, thing types, thing
 // groups, policies, provisioning templates and their attachments, with AWS IoT's rules for each
-// operation (docs/aws/iot-core.md §1, §2; docs/aws/provisioning-and-services.md §2).
+// operation (docs/aws/iot-core.md §1, §2; docs/aws/provisioning-and-services.md §2), and the one step that
+// applies a provisioning plan (docs/aws/iot-core.md §4).
 // Operations are named after the IoT API and throw AwsError when a call breaks a rule; a failed
 // call changes nothing. Thread-safe: one lock, shared for reads, never held across key generation
 // or any I/O. Knows no HTTP and no JSON.
@@ -26,6 +27,7 @@
 #include "pki/certificate.hpp"
 #include "pki/issue.hpp"
 #include "policy/evaluate.hpp"
+#include "provisioning/plan.hpp"
 #include "registry/state.hpp"
 #include "registry/store.hpp"
 
@@ -148,6 +150,10 @@ struct ProvisioningTemplateVersionView {
     model::ProvisioningTemplateVersion version;
     bool is_default = false;
 };
+
+// What applying a provisioning plan created or used: each resource's ARN by its logical id
+// (RegisterThing's resourceArns).
+using ProvisionedResources = std::map<std::string, std::string>;
 
 // What presenting a certificate chain at connect time leads to (docs/aws/iot-core.md §3.4).
 enum class DeviceVerdict {
@@ -299,13 +305,23 @@ public:
         std::string_view template_name, const PageRequest& page) const;
     void delete_provisioning_template_version(std::string_view template_name, int version_id);
 
+    // Applies an evaluated template in one step (docs/aws/iot-core.md §4.4): the thing created or
+    // updated under its OverrideSettings and added to its groups, policies created or reused,
+    // the certificate's status set and the certificate attached to the thing and the policies.
+    // Everything is checked first: a plan that cannot be satisfied throws AwsError and changes
+    // nothing. JITP calls it at connect time; fleet provisioning's RegisterThing will too.
+    ProvisionedResources provision(const provisioning::Plan& plan);
+
     // ---- the broker's questions (docs/aws/iot-core.md §3.4, §5) ----
 
     // The connect-time decision for a TLS client chain: chain[0] is the device certificate; what
-    // the device sent after it (its CA, docs/aws/iot-core.md §3.2) is not consulted, since the
-    // registered CA decides, so the broker passes the device certificate alone. Empty: refused.
-    // Registers an unknown certificate PENDING_ACTIVATION when its direct signer is a registered
-    // ACTIVE CA with auto-registration ENABLE. Never throws for bad input.
+    // the device sent after it (its CA, docs/aws/iot-core.md §3.2) is not consulted, since the registered CA
+    // decides, so the broker passes the device certificate alone. Empty: refused. Registers an
+    // unknown certificate PENDING_ACTIVATION when its direct signer is a registered ACTIVE CA with
+    // auto-registration ENABLE, and then, when that CA has a provisioning template (JITP,
+    // docs/aws/iot-core.md §4.2), provisions it: the verdict stays `registered` (or `pending`)
+    // and the certificate it carries is the one registered, for the registration event; what
+    // JITP did or why it failed goes to the log. Never throws for bad input.
     DeviceAuthentication authenticate_device(const std::vector<pki::X509Certificate>& chain);
 
     // Policies of a certificate principal ("arn:…:cert/<id>") and, when `client_id` names a thing
@@ -336,6 +352,11 @@ private:
     // Hands a certificate change captured under the write lock to the listener; call it only
     // after that lock is released, so the listener may call back into the registry.
     void notify_certificate_change(const model::Certificate& certificate, bool deleted) const;
+    // JITP for a PENDING_ACTIVATION certificate `device` presented: evaluates its CA's template
+    // (if any) with the certificate's parameters and provisions the plan. Logs the outcome; never
+    // throws.
+    void provision_just_in_time(const model::Certificate& certificate,
+                                const pki::X509Certificate& device);
     // The compiled default version of `policy` (from compiled_, compiling on a miss); null if the
     // document does not parse. The caller holds the lock, shared or exclusive.
     std::shared_ptr<const policy::CompiledPolicy> compiled_default_version(

@@ -1,11 +1,14 @@
-// The broker's questions (docs/aws/iot-core.md §3.4, §5): the connect-time verdict on a client
-// chain with just-in-time registration, a principal's compiled policies, and the certificate
-// listener. Signature checks run outside the lock; the listener is never called with the lock held.
+// The broker's questions (docs/aws/iot-core.md §3.4, §5): the connect-time verdict on a client chain with
+// just-in-time registration and provisioning, a principal's compiled policies, and the
+// certificate listener. Signature checks and template evaluation run outside the lock; the
+// listener is never called with the lock held.
 #include <algorithm>
 #include <mutex>
 
 #include "common/log.hpp"
 #include "policy/document.hpp"
+#include "provisioning/jitp_parameters.hpp"
+#include "provisioning/template.hpp"
 #include "registry/detail.hpp"
 #include "registry/registry.hpp"
 
@@ -41,9 +44,8 @@ DeviceAuthentication verdict_for_known(const model::Certificate& certificate,
     return refused("certificate is " + std::string(model::to_string(certificate.status)));
 }
 
-// Why `ca` may not auto-register a certificate it signed (docs/aws/iot-core.md §3.1, §3.4, §1.6),
-// if it may not. A CA with a JITP template (registrationConfig, docs/aws/iot-core.md §4) is treated
-// as plain JITR for now: the certificate becomes PENDING_ACTIVATION and no template is applied.
+// Why `ca` may not auto-register a certificate it signed (docs/aws/iot-core.md §3.1, §3.4, §1.6), if it may not.
+// The same holds for JITP (docs/aws/iot-core.md §4.1), which registers first.
 std::optional<std::string> registration_refusal(const model::CaCertificate& ca) {
     if (ca.status != CaCertificateStatus::active) return "CA " + ca.id + " is INACTIVE";
     if (ca.auto_registration_status != AutoRegistrationStatus::enable)
@@ -83,7 +85,13 @@ DeviceAuthentication Registry::authenticate_device(const std::vector<pki::X509Ce
             for (const auto& [id, entry] : state_.ca_certificates)
                 if (entry.value.subject == issuer) signers.push_back(entry.value);
     }
-    if (known) return verdict_for_known(*known, device);
+    if (known) {
+        auto verdict = verdict_for_known(*known, device);
+        // [inf] A certificate JITP could not provision is tried again on every connection, so a
+        // fixed template (or a policy created since) provisions it (docs/aws/iot-core.md §4.2).
+        if (verdict.verdict == DeviceVerdict::pending) provision_just_in_time(*known, device);
+        return verdict;
+    }
 
     // Signature checks without the lock. A registered intermediate is the direct signer of the
     // leaves it signed; a registered root is not, for a leaf signed by an intermediate.
@@ -110,10 +118,70 @@ DeviceAuthentication Registry::authenticate_device(const std::vector<pki::X509Ce
     }
     if (known) return verdict_for_known(*known, device);
     notify_certificate_change(record, /*deleted=*/false);
+    provision_just_in_time(record, device);
     return {DeviceVerdict::registered, record, {}};
 }
 
-// ---- a principal's policies (docs/aws/iot-core.md §5.1, §5.2) -----------------------------------
+// ---- just-in-time provisioning (docs/aws/iot-core.md §4.2) -------------------------------------
+
+void Registry::provision_just_in_time(const model::Certificate& certificate,
+                                      const pki::X509Certificate& device) {
+    // The CA's template: its inline templateBody, or the default version of the JITP template it
+    // names (§4.1). A CA without one is plain JITR; a certificate another connection provisioned
+    // meanwhile is left alone.
+    std::string source;
+    std::optional<std::string> body;
+    {
+        std::shared_lock lock(mutex_);
+        const auto current = detail::find_value(state_.certificates, certificate.id);
+        if (!current || current->status != CertificateStatus::pending_activation) return;
+        const auto ca =
+            detail::find_value(state_.ca_certificates, certificate.ca_certificate_id.value_or(""));
+        if (!ca || registration_refusal(*ca)) return;
+        const model::RegistrationConfig& config = ca->registration_config;
+        if (config.template_body) {
+            source = "the templateBody of CA " + ca->id;
+            body = config.template_body;
+        } else if (config.template_name) {
+            source = "provisioning template " + *config.template_name;
+            if (const auto tmpl =
+                    detail::find_value(state_.provisioning_templates, *config.template_name)) {
+                source += " version " + std::to_string(tmpl->default_version_id);
+                body = tmpl->default_version().body;
+            }
+        } else {
+            return;
+        }
+    }
+    const auto failed = [&](std::string_view reason) {
+        log::warn("registry", "JITP of certificate ", certificate.id, " with ", source,
+                  " failed; the certificate stays PENDING_ACTIVATION: ", reason);
+    };
+    if (!body) return failed("the template no longer exists");
+    const auto tmpl = provisioning::Template::parse(*body);
+    if (!tmpl) return failed(tmpl.error().message);
+    const auto plan = provisioning::evaluate(*tmpl, provisioning::jitp_parameters(device));
+    if (!plan) return failed(plan.error().message);
+    // "A JITP template must use CertificateId" referring to the connecting certificate (§4.3).
+    constexpr std::string_view by_id = R"("CertificateId": {"Ref": "AWS::IoT::Certificate::Id"})";
+    if (!plan->certificate)
+        return failed("the template has no AWS::IoT::Certificate resource; JITP needs one with " +
+                      std::string(by_id));
+    if (plan->certificate->certificate_id != certificate.id)
+        return failed("the template's AWS::IoT::Certificate resource names certificate " +
+                      plan->certificate->certificate_id + ", not the connecting one; use " +
+                      std::string(by_id));
+    try {
+        provision(*plan);
+    } catch (const AwsError& error) {
+        return failed(error.code() + ": " + std::string(error.message()));
+    }
+    log::info("registry", "JITP provisioned certificate ", certificate.id, " with ", source,
+              ": status ", model::to_string(plan->certificate->status),
+              plan->thing ? ", thing " + plan->thing->thing_name : std::string());
+}
+
+// ---- a principal's policies (docs/aws/iot-core.md §5.1, §5.2) -------------------------------------------------
 
 PrincipalPolicies Registry::principal_policies(std::string_view principal_arn,
                                                std::string_view client_id) const {

@@ -14,13 +14,6 @@ using detail::NameKind;
 
 // "A managed policy can have up to five versions" (CreatePolicyVersion model doc).
 constexpr std::size_t max_policy_versions = 5;
-// AWS IoT quota: at most 10 policies attached to one certificate or other target.
-constexpr std::size_t max_policies_per_target = 10;
-
-void require_well_formed(std::string_view document) {
-    const auto parsed = policy::parse_document(document);
-    if (!parsed) detail::throw_error(aws_errors::malformed_policy, parsed.error().message);
-}
 
 PolicyVersionView view_of(const model::Policy& policy, const model::PolicyVersion& version) {
     return {policy, version, version.version_id == policy.default_version_id};
@@ -39,23 +32,14 @@ const model::PolicyVersion& find_version_or_throw(const model::Policy& policy,
 
 PolicyVersionView Registry::create_policy(std::string_view policy_name, std::string_view document) {
     detail::require_valid_name(NameKind::policy, policy_name);
-    require_well_formed(document);
+    detail::require_well_formed_policy(document);
     std::unique_lock lock(mutex_);
     const std::string name(policy_name);
     if (const auto existing = detail::find_value(state_.policies, name))
         throw AwsError(aws_errors::resource_already_exists,
                        "Policy cannot be created - name already exists (name=" + name + ")", name,
                        existing->arn);
-    model::Policy policy;
-    policy.name = name;
-    policy.arn = account_.arn("policy", name);
-    policy.generation_id = random_uuid();
-    policy.creation_date = policy.last_modified_date = now();
-    policy.versions.push_back({"1", std::string(document), policy.creation_date});
-    policy.default_version_id = "1";
-    // Version ids are never reused within a policy; a policy re-created later starts at 1 again.
-    state_.next_policy_version[name] = 2;
-    detail::insert_new(state_, state_.policies, name, policy);
+    const model::Policy policy = detail::insert_new_policy(state_, account_, name, document);
     commit();
     return view_of(policy, policy.versions.back());
 }
@@ -95,7 +79,7 @@ void Registry::delete_policy(std::string_view policy_name) {
 PolicyVersionView Registry::create_policy_version(std::string_view policy_name,
                                                   std::string_view document, bool set_as_default) {
     detail::require_valid_name(NameKind::policy, policy_name);
-    require_well_formed(document);
+    detail::require_well_formed_policy(document);
     std::unique_lock lock(mutex_);
     auto& policy = detail::find_or_throw(state_.policies, policy_name, "Policy").value;
     if (policy.versions.size() >= max_policy_versions)
@@ -174,14 +158,7 @@ void Registry::attach_policy(std::string_view policy_name, std::string_view targ
     const std::string arn(target);
     if (state_.policy_targets.contains(name) && state_.policy_targets.at(name).contains(arn))
         return;
-    const auto attached =
-        std::count_if(state_.policy_targets.begin(), state_.policy_targets.end(),
-                      [&](const auto& entry) { return entry.second.contains(arn); });
-    if (static_cast<std::size_t>(attached) >= max_policies_per_target)
-        detail::throw_error(aws_errors::limit_exceeded,
-                            "The target " + arn + " already has " +
-                                std::to_string(max_policies_per_target) +
-                                " policies attached; detach one first.");
+    detail::require_policy_room(state_, arn);
     state_.policy_targets[name].insert(arn);
     commit();
 }
@@ -220,3 +197,41 @@ Page<std::string> Registry::list_targets_for_policy(std::string_view policy_name
 }
 
 }  // namespace iotemu::registry
+
+namespace iotemu::registry::detail {
+
+// AWS IoT quota: at most 10 policies attached to one certificate or other target.
+constexpr std::size_t max_policies_per_target = 10;
+
+void require_well_formed_policy(std::string_view document) {
+    const auto parsed = policy::parse_document(document);
+    if (!parsed) throw_error(aws_errors::malformed_policy, parsed.error().message);
+}
+
+model::Policy insert_new_policy(State& state, const model::Account& account,
+                                const std::string& name, std::string_view document) {
+    model::Policy policy;
+    policy.name = name;
+    policy.arn = account.arn("policy", name);
+    policy.generation_id = random_uuid();
+    policy.creation_date = policy.last_modified_date = now();
+    policy.versions.push_back({"1", std::string(document), policy.creation_date});
+    policy.default_version_id = "1";
+    // Version ids are never reused within a policy; a policy re-created later starts at 1 again.
+    state.next_policy_version[name] = 2;
+    insert_new(state, state.policies, name, policy);
+    return policy;
+}
+
+void require_policy_room(const State& state, const std::string& target, std::size_t adding) {
+    const auto attached =
+        std::count_if(state.policy_targets.begin(), state.policy_targets.end(),
+                      [&](const auto& entry) { return entry.second.contains(target); });
+    if (static_cast<std::size_t>(attached) + adding > max_policies_per_target)
+        throw_error(aws_errors::limit_exceeded,
+                    "The target " + target + " already has " + std::to_string(attached) +
+                        " policies attached; at most " + std::to_string(max_policies_per_target) +
+                        " are allowed.");
+}
+
+}  // namespace iotemu::registry::detail

@@ -11,28 +11,6 @@ namespace {
 
 using detail::NameKind;
 
-// AWS IoT quotas: a thing without a thing type has at most 3 attributes, one with a type 50.
-constexpr std::size_t max_attributes_untyped = 3;
-constexpr std::size_t max_attributes_typed = 50;
-
-// A thing may be given a type only if it exists and is not deprecated (DeprecateThingType doc).
-void require_usable_thing_type(const State& state, const std::string& name) {
-    detail::require_valid_name(NameKind::thing_type, name);
-    if (detail::find_or_throw(state.thing_types, name, "Thing type").value.deprecated)
-        detail::throw_error(aws_errors::invalid_request,
-                            "Thing type " + name + " is deprecated; new things cannot use it.");
-}
-
-void require_attribute_count(const model::Thing& thing) {
-    const std::size_t limit = thing.thing_type_name ? max_attributes_typed : max_attributes_untyped;
-    if (thing.attributes.size() > limit)
-        detail::throw_error(aws_errors::invalid_request,
-                            "Thing " + thing.name + " would have " +
-                                std::to_string(thing.attributes.size()) +
-                                " attributes; the limit is " + std::to_string(limit) +
-                                (thing.thing_type_name ? "." : " for a thing without a type."));
-}
-
 bool same_configuration(const model::Thing& a, const model::Thing& b) {
     return a.thing_type_name == b.thing_type_name && a.attributes == b.attributes &&
            a.billing_group_name == b.billing_group_name;
@@ -63,7 +41,7 @@ model::Thing Registry::create_thing(const CreateThingRequest& request) {
         detail::require_valid_attributes(request.attribute_payload->attributes);
         detail::apply_attribute_payload(thing.attributes, *request.attribute_payload);
     }
-    require_attribute_count(thing);
+    detail::require_attribute_count(thing);
 
     std::unique_lock lock(mutex_);
     // CreateThing model doc: the same name and configuration succeeds, a different one conflicts.
@@ -73,7 +51,7 @@ model::Thing Registry::create_thing(const CreateThingRequest& request) {
                        "Thing " + thing.name + " already exists with a different configuration",
                        existing->id, existing->arn);
     }
-    if (thing.thing_type_name) require_usable_thing_type(state_, *thing.thing_type_name);
+    if (thing.thing_type_name) detail::require_usable_thing_type(state_, *thing.thing_type_name);
     // Billing groups are not emulated, so any name refers to a group that does not exist.
     if (thing.billing_group_name)
         detail::throw_error(aws_errors::resource_not_found,
@@ -115,13 +93,13 @@ void Registry::update_thing(std::string_view thing_name, const UpdateThingReques
                                      request.expected_version);
     model::Thing updated = stored;  // validated in full before the stored thing changes
     if (request.thing_type_name && request.thing_type_name != stored.thing_type_name) {
-        require_usable_thing_type(state_, *request.thing_type_name);
+        detail::require_usable_thing_type(state_, *request.thing_type_name);
         updated.thing_type_name = request.thing_type_name;
     }
     if (request.remove_thing_type) updated.thing_type_name.reset();
     if (request.attribute_payload)
         detail::apply_attribute_payload(updated.attributes, *request.attribute_payload);
-    require_attribute_count(updated);
+    detail::require_attribute_count(updated);
     ++updated.version;
     stored = std::move(updated);
     commit();
@@ -266,3 +244,28 @@ Page<std::string> Registry::list_principal_things(std::string_view principal,
 }
 
 }  // namespace iotemu::registry
+
+namespace iotemu::registry::detail {
+
+// AWS IoT quotas: a thing without a thing type has at most 3 attributes, one with a type 50.
+constexpr std::size_t max_attributes_untyped = 3;
+constexpr std::size_t max_attributes_typed = 50;
+
+void require_usable_thing_type(const State& state, const std::string& name) {
+    require_valid_name(NameKind::thing_type, name);
+    if (find_or_throw(state.thing_types, name, "Thing type").value.deprecated)
+        throw_error(aws_errors::invalid_request,
+                    "Thing type " + name + " is deprecated; new things cannot use it.");
+}
+
+void require_attribute_count(const model::Thing& thing) {
+    const std::size_t limit = thing.thing_type_name ? max_attributes_typed : max_attributes_untyped;
+    if (thing.attributes.size() > limit)
+        throw_error(aws_errors::invalid_request,
+                    "Thing " + thing.name + " would have " +
+                        std::to_string(thing.attributes.size()) + " attributes; the limit is " +
+                        std::to_string(limit) +
+                        (thing.thing_type_name ? "." : " for a thing without a type."));
+}
+
+}  // namespace iotemu::registry::detail

@@ -274,25 +274,6 @@ TEST_CASE("An unknown certificate outside its validity period is refused",
     check_refused(f, {device}, "expired or not yet valid");
 }
 
-TEST_CASE("A CA with a JITP template auto-registers like JITR for now", "[registry][onboarding]") {
-    Fixture f;
-    const auto ca = make_root_ca("JITP CA");
-    RegisterCaCertificateRequest request;
-    request.ca_certificate_pem = ca.certificate.to_pem();
-    request.verification_certificate_pem =
-        verification_pem(ca, f.registry->get_registration_code());
-    request.set_as_active = true;
-    request.allow_auto_registration = true;
-    request.registration_config.template_body = R"({"Resources":{}})";
-    request.registration_config.role_arn = "arn:aws:iam::123456789012:role/JITP";
-    f.registry->register_ca_certificate(request);
-
-    const auto result = f.registry->authenticate_device({make_device("device-1", ca)});
-
-    REQUIRE(result.verdict == DeviceVerdict::registered);
-    CHECK(result.certificate->status == CertificateStatus::pending_activation);
-}
-
 // ---- known certificates -----------------------------------------------------------------------
 
 TEST_CASE("A known certificate's status decides its connection", "[registry][onboarding]") {
