@@ -33,10 +33,10 @@ std::string attribute_value(const std::string& expression, const Parameters& par
 
 TEST_CASE("The JITP workshop's template provisions a thing named after the certificate's CN",
           "[provisioning][evaluate]") {
-    const Plan plan =
-        plan_of(workshop_template, {{"AWS::IoT::Certificate::Id", "abc123"},
-                                    {"AWS::IoT::Certificate::CommonName", "my-jitp-device"},
-                                    {"AWS::IoT::Certificate::Country", "DE"}});
+    const Plan plan = plan_of(workshop_template("workshop-policy"),
+                              {{"AWS::IoT::Certificate::Id", "abc123"},
+                               {"AWS::IoT::Certificate::CommonName", "my-jitp-device"},
+                               {"AWS::IoT::Certificate::Country", "DE"}});
     REQUIRE(plan.thing);
     CHECK(plan.thing->logical_id == "thing");
     CHECK(plan.thing->thing_name == "my-jitp-device");
@@ -54,8 +54,9 @@ TEST_CASE("The JITP workshop's template provisions a thing named after the certi
 
 TEST_CASE("The workshop's template fails for a certificate without a Country",
           "[provisioning][evaluate]") {
-    CHECK(evaluate_error(workshop_template, {{"AWS::IoT::Certificate::Id", "abc123"},
-                                             {"AWS::IoT::Certificate::CommonName", "dev"}}) ==
+    CHECK(evaluate_error(workshop_template("workshop-policy"),
+                         {{"AWS::IoT::Certificate::Id", "abc123"},
+                          {"AWS::IoT::Certificate::CommonName", "dev"}}) ==
           "Parameter 'AWS::IoT::Certificate::Country' has no value and no Default.");
 }
 

@@ -1,8 +1,9 @@
-// Shared by the provisioning tests: parse-and-evaluate helpers that report what a user would see
-// (the plan, or the error message), and the JITP workshop's template as its shell command makes
-// it. Test-only.
+// Shared by the provisioning tests (and the registry's JITP tests): parse-and-evaluate helpers
+// that report what a user would see (the plan, or the error message), and the JITP workshop's
+// template as its shell command makes it. Test-only.
 #pragma once
 
+#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -38,17 +39,29 @@ inline std::string evaluate_error(std::string_view body, const Parameters& param
     return plan ? std::string() : plan.error().message;
 }
 
-// The AWS IoT Device Management workshop's JITP template, exactly as its
-// `TB="{ \\\"Parameters\\\" : …}"` shell line produces it with IOT_POLICY=workshop-policy.
-inline constexpr std::string_view workshop_template =
-    R"({ "Parameters" : { "AWS::IoT::Certificate::Id" : { "Type" : "String" }, )"
-    R"("AWS::IoT::Certificate::CommonName" : { "Type" : "String" }, )"
-    R"("AWS::IoT::Certificate::Country" : { "Type" : "String" } }, "Resources" : { "thing" : { )"
-    R"("Type" : "AWS::IoT::Thing", "Properties" : { "ThingName" : {"Ref" : )"
-    R"("AWS::IoT::Certificate::CommonName"}, "AttributePayload" : { "Country" :  {"Ref" : )"
-    R"("AWS::IoT::Certificate::Country"} }, "ThingGroups" : ["bulk-group"] } }, "certificate" : )"
-    R"({ "Type" : "AWS::IoT::Certificate", "Properties" : { "CertificateId": { "Ref": )"
-    R"("AWS::IoT::Certificate::Id" }, "Status" : "ACTIVE" } }, "policy" : { "Type" : )"
-    R"("AWS::IoT::Policy", "Properties" : { "PolicyName": "workshop-policy" } } } })";
+// The AWS IoT Device Management workshop's JITP template exactly as its shell line
+// (tests/integration/jitp/workshop_template.sh: TB="{ \\\"Parameters\\\" : …}") makes it for
+// the update-ca-certificate command, with IOT_POLICY=`policy`.
+inline std::string workshop_template(std::string_view policy) {
+    std::ifstream file(IOTEMU_SOURCE_DIR "/tests/integration/jitp/workshop_template.sh");
+    std::string line;
+    while (std::getline(file, line) && !line.starts_with("TB=\"")) continue;
+    REQUIRE(line.starts_with("TB=\""));
+    // Bash inside double quotes: \\ is \ and \" is ", so \\\" leaves \" for the JSON string
+    // the command sends, which decodes to ".
+    std::string body;
+    for (std::size_t i = 4; i + 1 < line.size(); ++i) {
+        if (line.compare(i, 4, R"(\\\")") == 0) {
+            body += '"';
+            i += 3;
+        } else if (line.compare(i, 11, "$IOT_POLICY") == 0) {
+            body += policy;
+            i += 10;
+        } else {
+            body += line[i];
+        }
+    }
+    return body;
+}
 
 }  // namespace iotemu::provisioning::testing

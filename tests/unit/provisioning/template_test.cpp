@@ -11,15 +11,15 @@ namespace {
 
 // A template whose only resource is a thing with these properties.
 std::string thing_with(const std::string& properties, const std::string& extra = "") {
-    return R"({"Resources":{"thing":{"Type":"AWS::IoT::Thing","Properties":)" + properties +
-           extra + "}}}";
+    return R"({"Resources":{"thing":{"Type":"AWS::IoT::Thing","Properties":)" + properties + extra +
+           "}}}";
 }
 
 }  // namespace
 
 TEST_CASE("Templates as AWS documents them are accepted", "[provisioning][template]") {
     const std::string body = GENERATE(
-        std::string(workshop_template),
+        workshop_template("workshop-policy"),
         // The developer guide's fleet-provisioning example: Mappings, Fn::Join, BillingGroup,
         // OverrideSettings, an undeclared AWS::IoT::Certificate::Id, an inline policy object and
         // DeviceConfiguration with Fn::FindInMap.

@@ -2,6 +2,7 @@
 // a plan (§4.4): what a device's first connection creates, what it leaves untouched when the
 // template cannot be satisfied, and each OverrideSetting against things that already exist.
 #include "pki/fixtures.hpp"
+#include "provisioning/support.hpp"
 #include "registry/support.hpp"
 
 using namespace iotemu;
@@ -13,18 +14,6 @@ using provisioning::Override;
 namespace {
 
 constexpr const char* role = "arn:aws:iam::123456789012:role/JITP";
-
-// The workshop's template (its shell line's output, IOT_POLICY=workshop-policy).
-constexpr const char* workshop_template =
-    R"({ "Parameters" : { "AWS::IoT::Certificate::Id" : { "Type" : "String" }, )"
-    R"("AWS::IoT::Certificate::CommonName" : { "Type" : "String" }, )"
-    R"("AWS::IoT::Certificate::Country" : { "Type" : "String" } }, "Resources" : { "thing" : { )"
-    R"("Type" : "AWS::IoT::Thing", "Properties" : { "ThingName" : {"Ref" : )"
-    R"("AWS::IoT::Certificate::CommonName"}, "AttributePayload" : { "Country" :  {"Ref" : )"
-    R"("AWS::IoT::Certificate::Country"} }, "ThingGroups" : ["bulk-group"] } }, "certificate" : )"
-    R"({ "Type" : "AWS::IoT::Certificate", "Properties" : { "CertificateId": { "Ref": )"
-    R"("AWS::IoT::Certificate::Id" }, "Status" : "ACTIVE" } }, "policy" : { "Type" : )"
-    R"("AWS::IoT::Policy", "Properties" : { "PolicyName": "workshop-policy" } } } })";
 
 // A template whose thing is named after the CN, with `thing_extra` added to its properties,
 // whose certificate is the connecting one and whose one policy is `policy_properties`.
@@ -52,17 +41,13 @@ struct JitpFixture : Fixture {
     pki::Issuer ca = make_root_ca("JITP CA");
     model::CaCertificate registered;
 
-    explicit JitpFixture(model::RegistrationConfig config = {workshop_template, role, {}}) {
+    explicit JitpFixture(model::RegistrationConfig config = {
+                             provisioning::testing::workshop_template("workshop-policy"),
+                             role,
+                             {}}) {
         group("bulk-group");
         registry->create_policy("workshop-policy", allow_all_policy);
-        RegisterCaCertificateRequest request;
-        request.ca_certificate_pem = ca.certificate.to_pem();
-        request.verification_certificate_pem =
-            verification_pem(ca, registry->get_registration_code());
-        request.set_as_active = true;
-        request.allow_auto_registration = true;
-        request.registration_config = std::move(config);
-        registered = registry->register_ca_certificate(request);
+        registered = register_ca(ca, true, true, std::move(config));
     }
 
     pki::X509Certificate device(const std::string& common_name, bool with_country = true) {

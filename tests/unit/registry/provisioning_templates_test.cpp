@@ -27,6 +27,13 @@ CreateProvisioningTemplateRequest template_request(const std::string& name,
     return request;
 }
 
+// A JITP template "jitp" and a FLEET_PROVISIONING one "fleet".
+void create_jitp_and_fleet(Fixture& f) {
+    f.registry->create_provisioning_template(template_request("jitp"));
+    f.registry->create_provisioning_template(
+        template_request("fleet", TemplateType::fleet_provisioning));
+}
+
 model::ProvisioningHook hook() {
     return {"arn:aws:lambda:us-east-1:123456789012:function:hook", {}};
 }
@@ -140,9 +147,7 @@ TEST_CASE("Template versions: at most five, ids never reused, the default protec
 TEST_CASE("UpdateProvisioningTemplate changes what it is given and checks the rest",
           "[registry][templates]") {
     Fixture f;
-    f.registry->create_provisioning_template(template_request("jitp"));
-    f.registry->create_provisioning_template(
-        template_request("fleet", TemplateType::fleet_provisioning));
+    create_jitp_and_fleet(f);
     f.registry->create_provisioning_template_version("jitp", body_v2, false);
 
     UpdateProvisioningTemplateRequest update;
@@ -180,9 +185,7 @@ TEST_CASE("UpdateProvisioningTemplate changes what it is given and checks the re
 TEST_CASE("A CA's registrationConfig names an existing JITP template or carries a valid body",
           "[registry][templates]") {
     Fixture f;
-    f.registry->create_provisioning_template(template_request("jitp"));
-    f.registry->create_provisioning_template(
-        template_request("fleet", TemplateType::fleet_provisioning));
+    create_jitp_and_fleet(f);
     const auto ca = f.register_ca(make_root_ca("JITP CA"));
     const int saves = f.store->saves;
 

@@ -159,15 +159,18 @@ struct Fixture {
     CountingStore* store = nullptr;
     std::unique_ptr<Registry> registry;
 
-    // Registers `ca` in DEFAULT mode with a valid verification certificate.
+    // Registers `ca` in DEFAULT mode with a valid verification certificate (and a JITP
+    // configuration when `config` has one).
     model::CaCertificate register_ca(const pki::Issuer& ca, bool active = true,
-                                     bool auto_registration = false) {
+                                     bool auto_registration = false,
+                                     model::RegistrationConfig config = {}) {
         RegisterCaCertificateRequest request;
         request.ca_certificate_pem = ca.certificate.to_pem();
         request.verification_certificate_pem =
             verification_pem(ca, registry->get_registration_code());
         request.set_as_active = active;
         request.allow_auto_registration = auto_registration;
+        request.registration_config = std::move(config);
         return registry->register_ca_certificate(request);
     }
 
