@@ -6,39 +6,23 @@ plain JITR CA (registration only, no template), so the ratio shows what provisio
 
 Usage: bench/jitp_latency.py [EMULATOR_BINARY] [--devices N]   (default build/iot-emulator, 20)
 Needs what the test suite needs (openssl, mosquitto_pub, boto3)."""
-import argparse
-import json
 import os
 import statistics
 import subprocess
-import tempfile
 import time
 
 import boto3
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from onboarding import ROOT, Pki, arguments, running_emulator
+
 FIXTURES = os.path.join(ROOT, "tests", "integration", "jitp")
 POLICY = "jitp-device-policy"
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("binary", nargs="?", default=os.path.join(ROOT, "build", "iot-emulator"))
-    parser.add_argument("--devices", type=int, default=20)
-    args = parser.parse_args()
-    os.environ.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-                      AWS_DEFAULT_REGION="us-east-1")
-    with tempfile.TemporaryDirectory(prefix="iotemu-jitp-latency.") as work:
-        emulator = subprocess.Popen(
-            [args.binary, "--api-port", "0", "--mqtt-port", "0", "--https-port", "0",
-             "--alpn-port", "off", "--data-dir", f"{work}/data", "--ready-file",
-             f"{work}/ready.json", "--log-level", "warn"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            run(work, args.devices)
-        finally:
-            emulator.terminate()
-            emulator.wait()
+    args = arguments(default_devices=20)
+    with running_emulator(args.binary, "iotemu-jitp-latency.") as (work, ready):
+        run(work, ready, args.devices)
 
 
 def workshop_template():
@@ -49,31 +33,9 @@ def workshop_template():
     return tb.replace('\\"', '"')
 
 
-def run(work, devices):
-    while not os.path.exists(f"{work}/ready.json"):
-        time.sleep(0.02)
-    ready = json.load(open(f"{work}/ready.json"))
+def run(work, ready, devices):
     iot = boto3.client("iot", endpoint_url=ready["api_endpoint"])
-
-    def sh(*command):
-        subprocess.run(command, check=True, cwd=work, capture_output=True)
-
-    def register_ca(name, **config):
-        sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
-           "-out", f"{name}.pem", "-subj", f"/CN={name}", "-days", "10",
-           "-addext", "basicConstraints=critical,CA:TRUE")
-        sign(f"{name}-verification", "/CN=" + iot.get_registration_code()["registrationCode"],
-             name)
-        return iot.register_ca_certificate(
-            caCertificate=open(f"{work}/{name}.pem").read(),
-            verificationCertificate=open(f"{work}/{name}-verification.crt").read(),
-            setAsActive=True, allowAutoRegistration=True, **config)["certificateId"]
-
-    def sign(name, subject, ca):
-        sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out",
-           f"{name}.csr", "-subj", subject)
-        sh("openssl", "x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey",
-           f"{ca}.key", "-CAcreateserial", "-out", f"{name}.crt", "-days", "5")
+    pki = Pki(work)
 
     def first_connect(device):
         started = time.monotonic()
@@ -86,19 +48,19 @@ def run(work, devices):
     iot.create_policy(policyName=POLICY,
                       policyDocument=open(os.path.join(FIXTURES, "device_policy.json")).read())
     iot.create_thing_group(thingGroupName="bulk-group")
-    register_ca("jitp-ca", registrationConfig={
+    pki.register_ca(iot, "jitp-ca", registrationConfig={
         "templateBody": workshop_template(),
         "roleArn": "arn:aws:iam::123456789012:role/JITPRole"})
-    register_ca("jitr-ca")
+    pki.register_ca(iot, "jitr-ca")
 
     jitr_drops, jitp_drops, jitp_things = [], [], []
     for i in range(devices):
-        sign(f"jitr-{i}", f"/C=DE/CN=jitr-{i}", "jitr-ca")
+        pki.sign(f"jitr-{i}", f"/C=DE/CN=jitr-{i}", "jitr-ca")
         started, dropped = first_connect(f"jitr-{i}")
         jitr_drops.append(dropped - started)
 
         device = f"jitp-{i}"
-        sign(device, f"/C=DE/CN={device}", "jitp-ca")
+        pki.sign(device, f"/C=DE/CN={device}", "jitp-ca")
         started, dropped = first_connect(device)
         while True:
             try:
