@@ -195,14 +195,14 @@ Broker::Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredenti
     impl_->context = std::make_shared<BrokerContext>(registry, bus, options);
     impl_->credentials = credentials;
     // A certificate that leaves ACTIVE loses its connections (docs/aws/iot-core.md §2.2:
-    // "disconnects devices").
+    // "disconnects devices"), with AUTH_ERROR (docs/aws/data-plane.md §1.4).
     std::weak_ptr<BrokerContext> weak = impl_->context;
     registry.on_certificate_change([weak](const model::Certificate& certificate, bool deleted) {
         const auto context = weak.lock();
         if (!context || (!deleted && certificate.status == model::CertificateStatus::active))
             return;
         for (const auto& connection : context->connections.using_certificate(certificate.id))
-            connection->kick(mqtt::DisconnectReason::server_initiated_disconnect);
+            connection->kick(mqtt::DisconnectReason::auth_error);
     });
 }
 

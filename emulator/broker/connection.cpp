@@ -1,6 +1,7 @@
 // A device connection's coroutines — reader, writer, watchdog — on the connection's strand,
-// carrying out what mqtt::Protocol decides. Policy questions go to the Authorizer, messages to and
-// from the bus through the client's Session. A broken client ends only its own connection.
+// carrying out what mqtt::Protocol decides, in the MQTT version its CONNECT chose. Policy
+// questions go to the Authorizer, messages to and from the bus through the client's Session, and
+// the connection's lifecycle events to the bus. A broken client ends only its own connection.
 #include "broker/connection.hpp"
 
 #include <chrono>
@@ -15,6 +16,7 @@
 
 #include "broker/authorizer.hpp"
 #include "broker/broker_context.hpp"
+#include "broker/events.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "mqtt/decoder.hpp"
@@ -43,6 +45,20 @@ std::string to_text(const mqtt::Bytes& bytes) {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
+// A bus message as the PUBLISH that delivers it: its properties with the message expiry counted
+// down to `now_ms` (docs/aws/data-plane.md §1.3).
+mqtt::Publish publish_of(const bus::Message& message, mqtt::QoS qos, bool retain,
+                         std::int64_t now_ms) {
+    mqtt::Publish publish{.qos = qos,
+                          .retain = retain,
+                          .topic = message.topic,
+                          .payload = to_bytes(message.payload),
+                          .properties = message.properties};
+    if (publish.properties.message_expiry_interval)
+        publish.properties.message_expiry_interval = message.expiry_left_at(now_ms);
+    return publish;
+}
+
 class Connection final : public std::enable_shared_from_this<Connection>,
                          public mqtt::ProtocolHost,
                          public SessionSink,
@@ -55,7 +71,7 @@ public:
           authorizer_(context_->registry, certificate, remote),
           remote_(std::move(remote)),
           protocol_(*this, context_->options.limits),
-          decoder_(context_->options.limits.max_payload_bytes + 64 * 1024),
+          decoder_(context_->options.limits.max_packet_bytes),
           wake_writer_(stream_.get_executor()),
           watchdog_timer_(stream_.get_executor()) {}
 
@@ -82,40 +98,48 @@ public:
         });
     }
 
-    void forward(const bus::Message& message, mqtt::QoS qos) override {
-        asio::post(stream_.get_executor(),
-                   [self = shared_from_this(), message, qos] { self->deliver(message, qos); });
+    void forward(const bus::Message& message, mqtt::QoS qos, bool retain) override {
+        asio::post(stream_.get_executor(), [self = shared_from_this(), message, qos, retain] {
+            self->deliver(message, qos, retain);
+        });
     }
 
     // ---- ProtocolHost: called on the strand, from inside protocol_ ----------------------------
 
-    ConnectResult connect(const mqtt::Connect& connect) override {
-        // An empty client id (clean session only, [MQTT-3.1.3-6]) gets one of ours, so sessions
-        // and takeover never mix two anonymous clients.
+    ConnectResult connect(const mqtt::Connect& connect, const SessionRequest& request) override {
+        // A client that sent no client id gets one of ours, so sessions and takeover never mix
+        // two anonymous clients (MQTT 5 tells it in CONNACK).
         client_id_ = connect.client_id.empty() ? "iotemu-" + random_hex(8) : connect.client_id;
+        presence_ = {client_id_, random_uuid(), certificate_id(), remote_, 0};
         authorizer_.set_client_id(connect.client_id);
-        authorizer_.set_connect_attributes(!connect.clean_session, connect.will.has_value());
+        authorizer_.set_connect_attributes(request.expiry_seconds > 0, connect.will.has_value());
         const bool will_allowed = !connect.will || authorizer_.may_publish(connect.will->topic);
         if (!authorizer_.may_connect() || !will_allowed) {
             log::info("broker", "CONNECT of client '", connect.client_id, "' with certificate ",
                       certificate_id(), " denied by policy",
                       will_allowed ? "" : " (will topic not publishable)");
-            return {std::nullopt, false};
+            publish_event(connect_failed_event(presence_, now()));
+            return {mqtt::ReasonCode::not_authorized};
         }
         if (auto previous = context_->connections.claim(client_id_, shared_from_this()))
             previous->kick(mqtt::DisconnectReason::duplicate_clientid);
-        auto [session, present] =
-            context_->connections.open_session(client_id_, connect.clean_session);
-        session_ = std::move(session);
+        auto opened = context_->connections.open_session(client_id_, request, epoch_millis(now()));
+        session_ = std::move(opened.session);
+        presence_.version_number = opened.version_number;
         auto waiting = session_->attach(weak_from_this());
         // Queued messages follow the CONNACK: post them behind the actions being returned.
         if (!waiting.empty())
             asio::post(stream_.get_executor(), [self = shared_from_this(), waiting] {
-                for (const auto& message : waiting) self->deliver(message, message.qos);
+                for (const auto& message : waiting)
+                    self->deliver(message, message.qos, message.retain);
             });
         log::info("broker", "client '", client_id_, "' connected from ", remote_,
-                  " with certificate ", certificate_id(), present ? " (session resumed)" : "");
-        return {mqtt::ConnectReturnCode::accepted, present};
+                  " with certificate ", certificate_id(), " over MQTT ",
+                  request.version == mqtt::ProtocolVersion::v5 ? "5" : "3.1.1",
+                  opened.present ? " (session resumed)" : "");
+        publish_event(connected_event(presence_, now()));
+        return {mqtt::ReasonCode::success, opened.present,
+                connect.client_id.empty() ? client_id_ : std::string()};
     }
 
     bool authorize_publish(std::string_view topic, bool retain) override {
@@ -127,9 +151,8 @@ public:
     }
 
     void publish(const mqtt::Publish& publish) override {
-        context_->bus.publish(bus::Message{publish.topic, to_text(publish.payload), publish.qos,
-                                           publish.retain, client_id_, certificate_id(),
-                                           epoch_millis(now())});
+        context_->bus.publish(message_of(publish.topic, publish.payload, publish.qos,
+                                         publish.retain, publish.properties));
     }
 
     bool authorize_subscribe(std::string_view filter) override {
@@ -140,49 +163,100 @@ public:
         return allowed;
     }
 
-    std::vector<mqtt::Publish> subscribe(std::string_view filter, mqtt::QoS granted) override {
-        std::vector<mqtt::Publish> retained;
-        for (auto& message : context_->bus.subscribe(session_->bus_id, filter, granted)) {
-            if (!authorizer_.may_receive(message.topic)) continue;
-            retained.push_back(mqtt::Publish{.qos = std::min(message.qos, granted),
-                                             .retain = true,
-                                             .topic = std::move(message.topic),
-                                             .payload = to_bytes(message.payload)});
+    SubscribeResult subscribe(const mqtt::Subscription& subscription, mqtt::QoS granted) override {
+        auto subscribed = context_->bus.subscribe(
+            session_->bus_id, subscription.filter,
+            {granted, subscription.no_local, subscription.retain_as_published});
+        SubscribeResult result{.existed = subscribed.existed};
+        const auto now_ms = epoch_millis(now());
+        for (auto& message : subscribed.retained) {
+            if (message.expired_at(now_ms) || !authorizer_.may_receive(message.topic)) continue;
+            result.retained.push_back(publish_of(message, message.qos, true, now_ms));
         }
-        return retained;
+        return result;
     }
 
     void unsubscribe(std::string_view filter) override {
         context_->bus.unsubscribe(session_->bus_id, filter);
     }
 
-    void ended(mqtt::DisconnectReason reason, std::optional<mqtt::Will> will,
-               std::vector<mqtt::Publish> unacknowledged) override {
-        log::info("broker", "client '", client_id_, "' disconnected: ", mqtt::to_string(reason));
+    void subscribed(const std::vector<std::string>& filters) override {
+        publish_event(subscriptions_event(presence_, true, filters, now()));
+    }
+
+    void unsubscribed(const std::vector<std::string>& filters) override {
+        publish_event(subscriptions_event(presence_, false, filters, now()));
+    }
+
+    void ended(Ending ending) override {
+        log::info("broker", "client '", client_id_,
+                  "' disconnected: ", mqtt::to_string(ending.reason));
         if (const auto dropped = protocol_.dropped_messages())
             log::warn("broker", "client '", client_id_, "' missed ", dropped,
                       " QoS 1 messages it did not acknowledge in time");
-        if (will && (!will->retain || authorizer_.may_retain(will->topic)))
-            context_->bus.publish(bus::Message{will->topic, to_text(will->payload), will->qos,
-                                               will->retain, client_id_, certificate_id(),
-                                               epoch_millis(now())});
-        if (session_) {
-            std::vector<bus::Message> redeliver;
-            for (auto& p : unacknowledged)
-                redeliver.push_back(bus::Message{std::move(p.topic), to_text(p.payload), p.qos,
-                                                 false, std::nullopt, std::nullopt, 0});
-            session_->detach(this, std::move(redeliver));
-            context_->connections.end_session(session_);
-            context_->connections.release(client_id_, this);
+        if (ending.will) publish_will(std::move(*ending.will), ending.session_expiry_seconds);
+        std::vector<bus::Message> redeliver;
+        for (auto& p : ending.unacknowledged) {
+            auto message = message_of(p.topic, p.payload, p.qos, p.retain, p.properties);
+            message.publisher = 0;  // already routed: No Local no longer applies
+            redeliver.push_back(std::move(message));
         }
+        const auto now_ms = epoch_millis(now());
+        if (session_->detach(this, std::move(redeliver)))
+            context_->connections.end_session(session_, ending.session_expiry_seconds, now_ms);
+        context_->connections.release(client_id_, this);
+        publish_event(disconnected_event(presence_, ending.reason, now()));
     }
 
 private:
+    bus::Message message_of(const std::string& topic, const mqtt::Bytes& payload, mqtt::QoS qos,
+                            bool retain, const mqtt::MessageProperties& properties) const {
+        bus::Message message{topic,
+                             to_text(payload),
+                             qos,
+                             retain,
+                             client_id_,
+                             certificate_id(),
+                             epoch_millis(now()),
+                             properties};
+        message.publisher = session_ ? session_->bus_id : 0;
+        return message;
+    }
+
+    void publish_event(bus::Message event) {
+        if (has_lifecycle_events(presence_.client_id)) context_->bus.publish(event);
+    }
+
+    // The will, unless its topic stopped being publishable with RETAIN. An MQTT 5 Will Delay
+    // Interval holds it back, no longer than the session lasts (MQTT 5 §3.1.3.2.2); the client
+    // connecting again within it calls it off.
+    void publish_will(mqtt::Will will, std::uint32_t session_expiry_seconds) {
+        if (will.retain && !authorizer_.may_retain(will.topic)) return;
+        auto message = message_of(will.topic, will.payload, will.qos, will.retain, will.properties);
+        message.publisher = 0;
+        const auto delay = std::min(will.delay_interval.value_or(0), session_expiry_seconds);
+        if (delay == 0) {
+            context_->bus.publish(message);
+            return;
+        }
+        const auto token = context_->connections.defer_will(client_id_);
+        auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor(),
+                                                          std::chrono::seconds{delay});
+        timer->async_wait([timer, context = context_, client_id = client_id_, token,
+                           message = std::move(message)](boost::system::error_code ec) mutable {
+            if (ec || !context->connections.take_deferred_will(client_id, token)) return;
+            message.timestamp_ms = epoch_millis(now());  // its expiry counts from now
+            context->bus.publish(message);
+        });
+    }
+
     // A bus message for this client: iot:Receive is checked at delivery
     // (docs/aws/iot-core.md §5.1), so a detached policy stops deliveries on live subscriptions.
-    void deliver(const bus::Message& message, mqtt::QoS qos) {
+    void deliver(const bus::Message& message, mqtt::QoS qos, bool retain) {
         if (closing_ || !authorizer_.may_receive(message.topic)) return;
-        execute(protocol_.deliver(message.topic, to_bytes(message.payload), qos, false));
+        const auto now_ms = message.properties.message_expiry_interval ? epoch_millis(now()) : 0;
+        if (message.expired_at(now_ms)) return;
+        execute(protocol_.deliver(publish_of(message, qos, retain, now_ms)));
         if (protocol_.dropped_messages() == 1 && !warned_of_drops_) {
             warned_of_drops_ = true;
             log::warn("broker", "client '", client_id_,
@@ -194,7 +268,7 @@ private:
         for (auto& action : actions) {
             std::visit(Overloaded{
                            [&](mqtt::SendPacket& send) {
-                               mqtt::encode(send.packet, pending_);
+                               mqtt::encode(send.packet, protocol_.version(), pending_);
                                wake_writer_.cancel();
                            },
                            [&](mqtt::CloseConnection&) { begin_close(); },
@@ -245,7 +319,7 @@ private:
                 if (auto* error = std::get_if<mqtt::DecodeError>(&result)) {
                     log::info("broker", "malformed packet from '", client_id_, "' (", remote_,
                               "): ", error->message);
-                    execute(protocol_.close(mqtt::DisconnectReason::client_error));
+                    execute(protocol_.on_decode_error(*error, decoder_.version()));
                     break;
                 }
                 execute(protocol_.on_packet(std::move(std::get<mqtt::Packet>(result))));
@@ -254,7 +328,7 @@ private:
     }
 
     // Writes whatever accumulated while the previous write was in flight, in one go; after a
-    // close it flushes what is left (a CONNACK refusal, say) and then closes the socket.
+    // close it flushes what is left (a CONNACK refusal, a DISCONNECT) and then closes the socket.
     asio::awaitable<void> writer() {
         std::vector<std::byte> writing;
         for (;;) {
@@ -301,6 +375,7 @@ private:
     Authorizer authorizer_;
     std::string remote_;
     std::string client_id_;
+    Presence presence_;
     mqtt::Protocol protocol_;
     mqtt::Decoder decoder_;
     std::shared_ptr<Session> session_;

@@ -2,6 +2,15 @@
 #include "broker/connections.hpp"
 
 namespace iotemu::broker {
+namespace {
+
+// Expired sessions are swept at most this often (each open_session checks its own client id).
+constexpr std::int64_t sweep_interval_ms = 60'000;
+// AWS resets a client id's lifecycle versionNumber after about an hour offline
+// (docs/aws/data-plane.md §3.1).
+constexpr std::int64_t presence_memory_ms = 3'600'000;
+
+}  // namespace
 
 Connections::Connections(bus::Bus& bus, std::size_t max_queued_per_session)
     : bus_(bus), max_queued_(max_queued_per_session) {}
@@ -19,6 +28,7 @@ void Connections::remove(const ConnectionHandle* connection) {
 std::shared_ptr<ConnectionHandle> Connections::claim(
     const std::string& client_id, const std::shared_ptr<ConnectionHandle>& connection) {
     std::lock_guard lock(mutex_);
+    deferred_wills_.erase(client_id);
     auto& holder = by_client_id_[client_id];
     auto previous = holder.lock();
     holder = connection;
@@ -32,35 +42,101 @@ void Connections::release(const std::string& client_id, const ConnectionHandle* 
     if (it != by_client_id_.end() && it->second.lock().get() == connection) by_client_id_.erase(it);
 }
 
-std::shared_ptr<Session> Connections::new_session(const std::string& client_id, bool persistent) {
-    auto session = std::make_shared<Session>(client_id, persistent, max_queued_);
+std::shared_ptr<Session> Connections::new_session(
+    const std::string& client_id, const mqtt::ProtocolHost::SessionRequest& request) {
+    auto session = std::make_shared<Session>(client_id, request.version, request.expiry_seconds > 0,
+                                             max_queued_);
     session->bus_id = bus_.attach(session);
     return session;
 }
 
-std::pair<std::shared_ptr<Session>, bool> Connections::open_session(const std::string& client_id,
-                                                                    bool clean_session) {
-    std::shared_ptr<Session> discarded;
+Connections::Opened Connections::open_session(const std::string& client_id,
+                                              const mqtt::ProtocolHost::SessionRequest& request,
+                                              std::int64_t now_ms) {
+    std::vector<std::shared_ptr<Session>> discarded;
+    Opened opened;
     {
         std::lock_guard lock(mutex_);
+        discarded = expire(now_ms);
+        auto& presence = presence_[client_id];
+        opened.version_number = ++presence.version_number;
+        presence.last_seen_ms = now_ms;
         const auto it = persistent_sessions_.find(client_id);
         if (it != persistent_sessions_.end()) {
-            if (!clean_session) return {it->second, true};
-            discarded = std::move(it->second);
-            persistent_sessions_.erase(it);
+            auto& stored = it->second;
+            const bool expired = stored.expires_at_ms != 0 && stored.expires_at_ms <= now_ms;
+            if (request.clean_start || expired || stored.session->version() != request.version) {
+                discarded.push_back(std::move(stored.session));
+                persistent_sessions_.erase(it);
+            } else {
+                stored.expires_at_ms = 0;
+                stored.session->set_persistent(request.expiry_seconds > 0);
+                opened.session = stored.session;
+                opened.present = true;
+            }
         }
     }
-    if (discarded) bus_.detach(discarded->bus_id);
-    auto session = new_session(client_id, !clean_session);
-    if (!clean_session) {
+    for (const auto& session : discarded) bus_.detach(session->bus_id);
+    if (opened.present) return opened;
+    opened.session = new_session(client_id, request);
+    if (request.expiry_seconds > 0) {
         std::lock_guard lock(mutex_);
-        persistent_sessions_[client_id] = session;
+        persistent_sessions_[client_id] = Stored{opened.session, 0};
     }
-    return {session, false};
+    return opened;
 }
 
-void Connections::end_session(const std::shared_ptr<Session>& session) {
-    if (!session->persistent()) bus_.detach(session->bus_id);
+void Connections::end_session(const std::shared_ptr<Session>& session, std::uint32_t expiry_seconds,
+                              std::int64_t now_ms) {
+    {
+        std::lock_guard lock(mutex_);
+        if (auto presence = presence_.find(session->client_id()); presence != presence_.end())
+            presence->second.last_seen_ms = now_ms;
+        const auto it = persistent_sessions_.find(session->client_id());
+        const bool stored = it != persistent_sessions_.end() && it->second.session == session;
+        if (stored && expiry_seconds > 0) {
+            session->set_persistent(true);
+            it->second.expires_at_ms = now_ms + std::int64_t{expiry_seconds} * 1000;
+            return;
+        }
+        if (stored) persistent_sessions_.erase(it);
+    }
+    bus_.detach(session->bus_id);
+}
+
+std::vector<std::shared_ptr<Session>> Connections::expire(std::int64_t now_ms) {
+    std::vector<std::shared_ptr<Session>> expired;
+    if (now_ms < next_sweep_ms_) return expired;
+    next_sweep_ms_ = now_ms + sweep_interval_ms;
+    for (auto it = persistent_sessions_.begin(); it != persistent_sessions_.end();) {
+        const auto deadline = it->second.expires_at_ms;
+        if (deadline != 0 && deadline <= now_ms) {
+            expired.push_back(std::move(it->second.session));
+            it = persistent_sessions_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto it = presence_.begin(); it != presence_.end();) {
+        const bool gone = !by_client_id_.contains(it->first) &&
+                          !persistent_sessions_.contains(it->first) &&
+                          it->second.last_seen_ms + presence_memory_ms <= now_ms;
+        it = gone ? presence_.erase(it) : std::next(it);
+    }
+    return expired;
+}
+
+std::uint64_t Connections::defer_will(const std::string& client_id) {
+    std::lock_guard lock(mutex_);
+    return deferred_wills_[client_id] = ++last_will_token_;
+}
+
+bool Connections::take_deferred_will(const std::string& client_id, std::uint64_t token) {
+    std::lock_guard lock(mutex_);
+    const auto it = deferred_wills_.find(client_id);
+    if (it == deferred_wills_.end() || it->second != token) return false;
+    deferred_wills_.erase(it);
+    return true;
 }
 
 std::vector<std::shared_ptr<ConnectionHandle>> Connections::using_certificate(
@@ -77,6 +153,11 @@ std::vector<std::shared_ptr<ConnectionHandle>> Connections::all() const {
     for (const auto& [key, weak] : live_)
         if (auto connection = weak.lock()) out.push_back(std::move(connection));
     return out;
+}
+
+std::size_t Connections::persistent_sessions() const {
+    std::lock_guard lock(mutex_);
+    return persistent_sessions_.size();
 }
 
 }  // namespace iotemu::broker

@@ -1,10 +1,12 @@
-// Connections: who is connected as which client id, and the sessions that outlive connections.
-// The broker asks it to take over a client id (docs/aws/iot-core.md §6.2: the newer connection
-// wins), to open or resume a session, and which connections use a certificate that stopped being
-// ACTIVE. Thread-safe; never calls out while holding its lock. Sans-I/O.
+// Connections: who is connected as which client id, the sessions that outlive connections until
+// they expire, and each client id's lifecycle version number. The broker asks it to take over a
+// client id (docs/aws/iot-core.md §6.2: the newer connection wins), to open or resume a session,
+// and which connections use a certificate that stopped being ACTIVE.
+// Thread-safe; never calls out while holding its lock. Sans-I/O: time comes in as arguments.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,30 +36,61 @@ public:
     void remove(const ConnectionHandle* connection);
 
     // Makes `connection` the holder of `client_id`; returns the connection it displaced, which the
-    // caller kicks with DUPLICATE_CLIENTID.
+    // caller kicks with DUPLICATE_CLIENTID. A will waiting out its delay for this client id is
+    // called off (MQTT 5 §3.1.3.2.2).
     std::shared_ptr<ConnectionHandle> claim(const std::string& client_id,
                                             const std::shared_ptr<ConnectionHandle>& connection);
     void release(const std::string& client_id, const ConnectionHandle* connection);
 
-    // Clean session: a fresh session, discarding a persistent one. Otherwise the persistent
-    // session of this client id, resumed (true) or new (false).
-    std::pair<std::shared_ptr<Session>, bool> open_session(const std::string& client_id,
-                                                           bool clean_session);
-    // A clean session ended: its subscriptions leave the bus.
-    void end_session(const std::shared_ptr<Session>& session);
+    struct Opened {
+        std::shared_ptr<Session> session;
+        bool present = false;  // an earlier session was resumed (CONNACK's session present)
+        std::int64_t version_number = 0;  // the lifecycle events' versionNumber
+    };
+    // The session `request` asks for at `now_ms`: a clean start discards an earlier one;
+    // otherwise the client id's unexpired session of the same MQTT version is resumed. A
+    // session with an expiry is kept after its connection (end_session).
+    Opened open_session(const std::string& client_id,
+                        const mqtt::ProtocolHost::SessionRequest& request, std::int64_t now_ms);
+    // The session's connection ended at `now_ms`: with an expiry of 0 its subscriptions leave the
+    // bus now; otherwise it waits that long for the client to come back.
+    void end_session(const std::shared_ptr<Session>& session, std::uint32_t expiry_seconds,
+                     std::int64_t now_ms);
+
+    // Delayed wills (MQTT 5 Will Delay Interval): a token for the will of `client_id`, and whether
+    // it is still due (no connection claimed the client id since).
+    std::uint64_t defer_will(const std::string& client_id);
+    bool take_deferred_will(const std::string& client_id, std::uint64_t token);
 
     std::vector<std::shared_ptr<ConnectionHandle>> using_certificate(const std::string& id) const;
     std::vector<std::shared_ptr<ConnectionHandle>> all() const;
+    std::size_t persistent_sessions() const;
 
 private:
-    std::shared_ptr<Session> new_session(const std::string& client_id, bool persistent);
+    struct Stored {
+        std::shared_ptr<Session> session;
+        std::int64_t expires_at_ms = 0;  // 0 while a connection uses it
+    };
+    struct Presence {
+        std::int64_t version_number = 0;
+        std::int64_t last_seen_ms = 0;
+    };
+    std::shared_ptr<Session> new_session(const std::string& client_id,
+                                         const mqtt::ProtocolHost::SessionRequest& request);
+    // Under the lock: takes out sessions past their expiry, and forgets version numbers of
+    // client ids gone long enough (returns the sessions, for the bus to forget after the lock).
+    std::vector<std::shared_ptr<Session>> expire(std::int64_t now_ms);
 
     bus::Bus& bus_;
     const std::size_t max_queued_;
     mutable std::mutex mutex_;
     std::map<const ConnectionHandle*, std::weak_ptr<ConnectionHandle>> live_;
     std::map<std::string, std::weak_ptr<ConnectionHandle>> by_client_id_;
-    std::map<std::string, std::shared_ptr<Session>> persistent_sessions_;
+    std::map<std::string, Stored> persistent_sessions_;
+    std::map<std::string, Presence> presence_;
+    std::map<std::string, std::uint64_t> deferred_wills_;
+    std::uint64_t last_will_token_ = 0;
+    std::int64_t next_sweep_ms_ = 0;
 };
 
 }  // namespace iotemu::broker

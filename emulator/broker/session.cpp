@@ -3,10 +3,24 @@
 
 namespace iotemu::broker {
 
-Session::Session(std::string client_id, bool persistent, std::size_t max_queued)
-    : client_id_(std::move(client_id)), persistent_(persistent), max_queued_(max_queued) {}
+Session::Session(std::string client_id, mqtt::ProtocolVersion version, bool persistent,
+                 std::size_t max_queued)
+    : client_id_(std::move(client_id)),
+      version_(version),
+      max_queued_(max_queued),
+      persistent_(persistent) {}
 
-void Session::deliver(const bus::Message& message, mqtt::QoS qos) {
+bool Session::persistent() const {
+    std::lock_guard lock(mutex_);
+    return persistent_;
+}
+
+void Session::set_persistent(bool persistent) {
+    std::lock_guard lock(mutex_);
+    persistent_ = persistent;
+}
+
+void Session::deliver(const bus::Message& message, mqtt::QoS qos, bool retain) {
     std::shared_ptr<SessionSink> sink;
     {
         std::lock_guard lock(mutex_);
@@ -18,11 +32,12 @@ void Session::deliver(const bus::Message& message, mqtt::QoS qos) {
             if (queued_.size() >= max_queued_) queued_.pop_front();
             bus::Message kept = message;
             kept.qos = qos;
+            kept.retain = retain;
             queued_.push_back(std::move(kept));
             return;
         }
     }
-    sink->forward(message, qos);
+    sink->forward(message, qos, retain);
 }
 
 std::vector<bus::Message> Session::attach(std::weak_ptr<SessionSink> sink) {
@@ -35,15 +50,16 @@ std::vector<bus::Message> Session::attach(std::weak_ptr<SessionSink> sink) {
     return waiting;
 }
 
-void Session::detach(const SessionSink* sink, std::vector<bus::Message> unacknowledged) {
+bool Session::detach(const SessionSink* sink, std::vector<bus::Message> unacknowledged) {
     std::lock_guard lock(mutex_);
-    if (sink != sink_identity_) return;  // a newer connection already took the session over
+    if (sink != sink_identity_) return false;  // a newer connection took the session over
     sink_.reset();
     sink_identity_ = nullptr;
-    if (!persistent_) return;
+    if (!persistent_) return true;
     for (auto it = unacknowledged.rbegin(); it != unacknowledged.rend(); ++it)
         queued_.push_front(std::move(*it));
     while (queued_.size() > max_queued_) queued_.pop_front();
+    return true;
 }
 
 }  // namespace iotemu::broker

@@ -7,6 +7,7 @@
 #include <cassert>
 #include <chrono>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -23,13 +24,6 @@ bool has_wildcard(std::string_view filter) {
     return filter.find_first_of("+#") != std::string_view::npos;
 }
 
-// An MQTT 5 message expiry interval counts from the publish (docs/aws/data-plane.md §5.1): once
-// it has passed, a retained message is no longer delivered or listed.
-bool expired(const Message& message, std::int64_t now_ms) {
-    const auto& interval = message.properties.message_expiry_interval;
-    return interval && message.timestamp_ms + std::int64_t{*interval} * 1000 <= now_ms;
-}
-
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -41,9 +35,23 @@ struct Delivery {
     SubscriberId id = 0;
     std::shared_ptr<Subscriber> subscriber;
     mqtt::QoS qos = mqtt::QoS::at_most_once;
+    bool retain_as_published = false;
 };
 
 }  // namespace
+
+bool Message::expired_at(std::int64_t now_ms) const {
+    const auto& expiry = properties.message_expiry_interval;
+    return expiry && now_ms - timestamp_ms >= std::int64_t{*expiry} * 1000;
+}
+
+std::optional<std::uint32_t> Message::expiry_left_at(std::int64_t now_ms) const {
+    const auto& expiry = properties.message_expiry_interval;
+    if (!expiry) return std::nullopt;
+    const auto left_ms =
+        std::int64_t{*expiry} * 1000 - std::max<std::int64_t>(0, now_ms - timestamp_ms);
+    return static_cast<std::uint32_t>(std::max<std::int64_t>(0, left_ms) / 1000);
+}
 
 // Lock choice: one std::mutex, not a shared_mutex. publish() is the hot path, but its critical
 // section is short (a trie walk and a few weak_ptr locks; delivery happens outside) and it writes
@@ -60,7 +68,7 @@ struct Delivery {
 struct Bus::Impl {
     struct Member {
         SubscriberId id = 0;
-        mqtt::QoS qos = mqtt::QoS::at_most_once;
+        mqtt::SubscriptionOptions options;
     };
     struct Group {
         std::string key;              // the whole `$share/<name>/<filter>`, as subscribed
@@ -129,7 +137,8 @@ struct Bus::Impl {
             const Member member = group.members[group.next];
             group.next = (group.next + 1) % group.members.size();
             if (auto subscriber = live(member.id, expired))
-                return Delivery{member.id, std::move(subscriber), member.qos};
+                return Delivery{member.id, std::move(subscriber), member.options.qos,
+                                member.options.retain_as_published};
         }
         return std::nullopt;
     }
@@ -163,9 +172,11 @@ void Bus::detach(SubscriberId id) {
     impl_->forget(id);
 }
 
-std::vector<Message> Bus::subscribe(SubscriberId id, std::string_view filter, mqtt::QoS qos) {
+Bus::Subscribed Bus::subscribe(SubscriberId id, std::string_view filter,
+                               mqtt::SubscriptionOptions options) {
     if (!mqtt::is_valid_topic_filter(filter))
         throw std::invalid_argument("bus: invalid topic filter '" + std::string(filter) + "'");
+    Subscribed result;
     {
         const std::lock_guard lock(impl_->mutex);
         const auto entry = impl_->subscribers.find(id);
@@ -183,26 +194,28 @@ std::vector<Message> Bus::subscribe(SubscriberId id, std::string_view filter, mq
             auto& members = impl_->groups.at(key->second).members;
             const auto member = std::find_if(members.begin(), members.end(),
                                              [id](const Impl::Member& m) { return m.id == id; });
-            if (member != members.end()) {
-                member->qos = qos;
+            result.existed = member != members.end();
+            if (result.existed) {
+                member->options = options;
             } else {
-                members.push_back({id, qos});
+                members.push_back({id, options});
                 entry->second.groups.push_back(key->second);
             }
-            return {};  // shared subscriptions get no retained messages (docs/aws/iot-core.md §6.2)
+            return result;  // shared subscriptions get no retained messages (iot-core.md §6.2)
         }
-        impl_->tree.insert(filter, id, qos);
+        result.existed = !impl_->tree.insert(filter, id, options);
     }
 
     // Read the retained store after the subscription is in the tree: a concurrent retained
     // publish either matched the new subscription or stored before this read, so it is not lost
-    // (it may arrive twice, which QoS 1 allows).
-    // AWS: no retained delivery to wildcards (docs/aws/iot-core.md §6.2).
-    if (has_wildcard(filter)) return {};
-    auto message = retained(filter);
-    if (!message) return {};
-    message->qos = std::min(message->qos, qos);
-    return {std::move(*message)};
+    // (it may arrive twice, which QoS 1 allows). AWS delivers none to wildcard filters
+    // (docs/aws/iot-core.md §6.2).
+    if (has_wildcard(filter)) return result;
+    if (auto message = retained(filter)) {
+        message->qos = std::min(message->qos, options.qos);
+        result.retained.push_back(std::move(*message));
+    }
+    return result;
 }
 
 void Bus::unsubscribe(SubscriberId id, std::string_view filter) {
@@ -238,14 +251,15 @@ void Bus::publish(const Message& message) {
         thread_local std::vector<mqtt::Subscriber> matches;
         std::vector<SubscriberId> expired;
         const std::lock_guard lock(impl_->mutex);
-        impl_->tree.match(message.topic, matches);
+        impl_->tree.match(message.topic, matches, message.publisher);
         deliveries.reserve(matches.size());
         for (const auto& match : matches) {
             if (const auto group = impl_->groups.find(match.id); group != impl_->groups.end()) {
                 if (auto member = impl_->next_member(group->second, expired))
                     deliveries.push_back(std::move(*member));
             } else if (auto subscriber = impl_->live(match.id, expired)) {
-                deliveries.push_back({match.id, std::move(subscriber), match.qos});
+                deliveries.push_back(
+                    {match.id, std::move(subscriber), match.qos, match.retain_as_published});
             }
         }
         for (const auto id : expired) impl_->forget(id);
@@ -254,23 +268,33 @@ void Bus::publish(const Message& message) {
     // One delivery per subscriber. A member chosen by a group that also matches through its own
     // filters, or through another group, gets one copy at the highest QoS: MQTT 5 §4.8.2 would
     // send it a second copy, but without subscription identifiers (AWS: "Subscription Identifier
-    // Available 0", docs/aws/iot-core.md §6.2) the copies are indistinguishable, and the Subscriber
-    // contract is one call per message. The group's turn is still spent on that member.
+    // Available 0", docs/aws/data-plane.md §1.2) the copies are indistinguishable, and the
+    // Subscriber contract is one call per message. The group's turn is still spent on that member.
     std::sort(deliveries.begin(), deliveries.end(), [](const Delivery& a, const Delivery& b) {
         return a.id < b.id || (a.id == b.id && a.qos > b.qos);
     });
-    deliveries.erase(std::unique(deliveries.begin(), deliveries.end(),
-                                 [](const Delivery& a, const Delivery& b) { return a.id == b.id; }),
-                     deliveries.end());
+    if (!deliveries.empty()) {
+        auto kept = deliveries.begin();
+        for (auto it = std::next(kept); it != deliveries.end(); ++it) {
+            if (it->id == kept->id)
+                kept->retain_as_published = kept->retain_as_published || it->retain_as_published;
+            else
+                *++kept = std::move(*it);
+        }
+        deliveries.erase(std::next(kept), deliveries.end());
+    }
 
     for (const auto& delivery : deliveries)
-        delivery.subscriber->deliver(message, std::min(delivery.qos, message.qos));
+        delivery.subscriber->deliver(message, std::min(delivery.qos, message.qos),
+                                     message.retain && delivery.retain_as_published);
 }
 
 std::optional<Message> Bus::retained(std::string_view topic) const {
     const std::lock_guard lock(impl_->retained_mutex);
     const auto found = impl_->retained.find(topic);
-    if (found == impl_->retained.end() || expired(found->second, now_ms())) return std::nullopt;
+    // Once its MQTT 5 expiry has passed, a retained message is no longer delivered or listed
+    // (docs/aws/data-plane.md §5.1).
+    if (found == impl_->retained.end() || found->second.expired_at(now_ms())) return std::nullopt;
     return found->second;
 }
 
@@ -281,7 +305,7 @@ Bus::RetainedPage Bus::retained_page(std::string_view after, std::size_t limit) 
     auto it = after.empty() ? impl_->retained.begin() : impl_->retained.upper_bound(after);
     for (; it != impl_->retained.end(); ++it) {
         const Message& message = it->second;
-        if (expired(message, now)) continue;
+        if (message.expired_at(now)) continue;
         if (page.messages.size() == limit) {
             page.more = true;
             break;

@@ -1,7 +1,8 @@
 // Bus: the in-process publish/subscribe that the MQTT broker, the HTTPS data plane, the rules
-// engine and the event publisher meet on (README "Architecture"). Owns the subscription index
+// engine and the event publisher meet on (ARCHITECTURE "One bus"). Owns the subscription index
 // and the retained messages (docs/aws/iot-core.md §6.2); knows nothing of sockets, sessions or
-// policies. Thread-safe: one mutex around the index, never held while delivering. Sans-I/O.
+// policies.
+// Thread-safe: one mutex around the index, never held while delivering. Sans-I/O.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +33,14 @@ struct Message {
     // MQTT 5 properties as the publisher sent them (HTTPS and iot-data Publish carry some too);
     // message expiry counts from timestamp_ms.
     mqtt::MessageProperties properties{};
+    // The publisher's own subscriber (its MQTT session), whose No Local subscriptions do not get
+    // the message; 0 for none.
+    SubscriberId publisher = 0;
+
+    // MQTT 5 message expiry (docs/aws/data-plane.md §1.3): whether the message has expired at
+    // `now_ms`, and the whole seconds it has left then (what is forwarded; under a second is 0).
+    bool expired_at(std::int64_t now_ms) const;
+    std::optional<std::uint32_t> expiry_left_at(std::int64_t now_ms) const;
 };
 
 // What ListRetainedMessages shows of a retained message: everything but its payload.
@@ -48,10 +57,11 @@ public:
     virtual ~Subscriber() = default;
     // Called on the publisher's thread, outside the bus lock, once per message per subscriber
     // with the highest QoS among its matching filters and the shared groups that chose it (capped
-    // by the message's own QoS). `message.retain` is as published; clearing it for a live
-    // delivery [MQTT-3.3.1-9] is the session's business. May call back into the bus (publish,
-    // subscribe, detach). Must not block: a connection posts the message to its own executor.
-    virtual void deliver(const Message& message, mqtt::QoS qos) = 0;
+    // by the message's own QoS). `retain` is the RETAIN flag for the wire: a live delivery clears
+    // it [MQTT-3.3.1-9] unless a matching subscription has Retain As Published [MQTT-3.3.1-13];
+    // `message.retain` stays as published. May call back into the bus (publish, subscribe,
+    // detach). Must not block: a connection posts the message to its own executor.
+    virtual void deliver(const Message& message, mqtt::QoS qos, bool retain) = 0;
 };
 
 class Bus {
@@ -64,14 +74,20 @@ public:
     // Removes a subscriber and every subscription it holds.
     void detach(SubscriberId id);
 
+    struct Subscribed {
+        bool existed = false;           // the very same subscription was there already
+        std::vector<Message> retained;  // what the subscription receives now
+    };
     // Adds or replaces one subscription. Returns the retained messages the new subscription
     // receives: AWS delivers a retained message only to a filter equal to its topic, never to a
     // wildcard filter (docs/aws/iot-core.md §6.2); a repeated subscribe gets it again
-    // [MQTT-3.8.4-3]. Each returned message's qos is already capped by `qos`. Shared subscriptions
-    // `$share/<group>/<filter>` deliver each message to one member of the group, in turn, and
-    // get no retained messages. `filter` must be valid (is_valid_topic_filter; the broker checks
-    // first): an invalid one throws std::invalid_argument. An id not attached is ignored.
-    std::vector<Message> subscribe(SubscriberId id, std::string_view filter, mqtt::QoS qos);
+    // [MQTT-3.8.4-3]. Each returned message's qos is already capped by the granted QoS. Shared
+    // subscriptions `$share/<group>/<filter>` deliver each message to one member of the group,
+    // in turn, and get no retained messages. `filter` must be valid (is_valid_topic_filter; the
+    // broker checks first): an invalid one throws std::invalid_argument. An id not attached is
+    // ignored.
+    Subscribed subscribe(SubscriberId id, std::string_view filter,
+                         mqtt::SubscriptionOptions options);
     // Removes one subscription, plain or shared; one that does not exist is ignored.
     void unsubscribe(SubscriberId id, std::string_view filter);
 

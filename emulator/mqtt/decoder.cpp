@@ -1,5 +1,6 @@
 // Framing (§2.2): the fixed header, the remaining length and the size limit, checked as soon as
-// their bytes arrive; then one dispatch to the packet family's body decoder.
+// their bytes arrive; then one dispatch to the packet family's body decoder, in the stream's
+// version.
 #include "mqtt/decoder.hpp"
 
 #include <algorithm>
@@ -25,31 +26,43 @@ constexpr std::size_t max_length_bytes = 4;  // §2.2.3: at most 268,435,455
 std::string type_name(std::uint8_t type) { return std::string(describe(PacketType{type})); }
 
 // §2.2.2 Table 2.2: the flags each packet type must carry. Reserved types are refused too.
-std::optional<DecodeError> check_fixed_header(std::uint8_t type, std::uint8_t flags) {
+std::optional<DecodeError> check_fixed_header(std::uint8_t type, std::uint8_t flags,
+                                              ProtocolVersion version) {
+    // MQTT 5's AUTH (15) serves enhanced authentication, which AWS IoT does not support
+    // (docs/aws/data-plane.md §1.1): no CONNECT can have asked for it, so it is a protocol error.
+    if (type == 15 && version == ProtocolVersion::v5)
+        return DecodeError{ReasonCode::protocol_error,
+                           "AUTH without enhanced authentication, which is not supported"};
     if (type == 0 || type == 15)  // §2.2.1: reserved (15 is MQTT 5's AUTH)
-        return DecodeError{Errc::malformed_packet,
+        return DecodeError{ReasonCode::malformed_packet,
                            "packet type " + std::to_string(type) + " is reserved"};
     const auto kind = PacketType{type};
     if (kind == PacketType::publish) {
         const auto qos = (flags >> 1) & 0x03;
         if (qos == 3)  // [MQTT-3.3.1-4]
-            return DecodeError{Errc::malformed_packet, "PUBLISH QoS is 3"};
+            return DecodeError{ReasonCode::malformed_packet, "PUBLISH QoS is 3"};
         if (qos == 0 && (flags & 0x08))  // [MQTT-3.3.1-2]
-            return DecodeError{Errc::malformed_packet, "PUBLISH with QoS 0 has the DUP flag set"};
+            return DecodeError{ReasonCode::malformed_packet,
+                               "PUBLISH with QoS 0 has the DUP flag set"};
         return std::nullopt;
     }
     const bool needs_0010 = kind == PacketType::pubrel || kind == PacketType::subscribe ||
                             kind == PacketType::unsubscribe;  // [MQTT-3.6.1-1], -3.8.1-1, -3.10.1-1
     const std::uint8_t expected = needs_0010 ? 0x02 : 0x00;
     if (flags != expected)  // [MQTT-2.2.2-1], [MQTT-2.2.2-2]
-        return DecodeError{Errc::malformed_packet, type_name(type) + " fixed header flags are " +
-                                                       std::to_string(flags) + ", not " +
-                                                       std::to_string(expected)};
+        return DecodeError{ReasonCode::malformed_packet,
+                           type_name(type) + " fixed header flags are " + std::to_string(flags) +
+                               ", not " + std::to_string(expected)};
     return std::nullopt;
 }
 
 // The types whose remaining length is fixed, so a wrong one is refused before it is buffered.
-std::optional<std::size_t> fixed_remaining_length(PacketType type) {
+// MQTT 5 gives most of them a reason code and properties.
+std::optional<std::size_t> fixed_remaining_length(PacketType type, ProtocolVersion version) {
+    if (version == ProtocolVersion::v5) {
+        if (type == PacketType::pingreq || type == PacketType::pingresp) return 0;
+        return std::nullopt;
+    }
     switch (type) {
         case PacketType::connack:
         case PacketType::puback:
@@ -67,39 +80,41 @@ std::optional<std::size_t> fixed_remaining_length(PacketType type) {
     }
 }
 
-BodyResult decode_body(PacketType type, std::uint8_t flags, Reader body) {
+BodyResult decode_body(PacketType type, std::uint8_t flags, Reader body, ProtocolVersion& version) {
     switch (type) {
         case PacketType::connect:
-            return detail::decode_connect(body);
+            return detail::decode_connect(body, version);
         case PacketType::connack:
-            return detail::decode_connack(body);
+            return detail::decode_connack(body, version);
         case PacketType::publish:
-            return detail::decode_publish(flags, body);
+            return detail::decode_publish(flags, body, version);
         case PacketType::puback:
         case PacketType::pubrec:
         case PacketType::pubrel:
         case PacketType::pubcomp:
-        case PacketType::unsuback:
-            return detail::decode_ack(type, body);
+            return detail::decode_ack(type, body, version);
         case PacketType::subscribe:
-            return detail::decode_subscribe(body);
+            return detail::decode_subscribe(body, version);
         case PacketType::suback:
-            return detail::decode_suback(body);
+            return detail::decode_suback(body, version);
         case PacketType::unsubscribe:
-            return detail::decode_unsubscribe(body);
+            return detail::decode_unsubscribe(body, version);
+        case PacketType::unsuback:
+            return detail::decode_unsuback(body, version);
         case PacketType::pingreq:
             return Packet{Pingreq{}};
         case PacketType::pingresp:
             return Packet{Pingresp{}};
         case PacketType::disconnect:
-            return Packet{Disconnect{}};
+            return detail::decode_disconnect(body, version);
     }
-    return fail(Errc::malformed_packet, "unknown packet type");  // unreachable: checked above
+    return fail(ReasonCode::malformed_packet, "unknown packet type");  // unreachable: checked above
 }
 
 }  // namespace
 
-Decoder::Decoder(std::size_t max_packet_size) : max_packet_size_(max_packet_size) {}
+Decoder::Decoder(std::size_t max_packet_size, ProtocolVersion version)
+    : max_packet_size_(max_packet_size), version_(version) {}
 
 std::span<std::byte> Decoder::prepare(std::size_t size) {
     if (begin_ == end_) {
@@ -139,7 +154,7 @@ DecodeResult Decoder::next() {
     const auto first = std::to_integer<std::uint8_t>(available[0]);
     const auto type_number = static_cast<std::uint8_t>(first >> 4);
     const auto flags = static_cast<std::uint8_t>(first & 0x0F);
-    if (auto bad = check_fixed_header(type_number, flags)) return refuse(std::move(*bad));
+    if (auto bad = check_fixed_header(type_number, flags, version_)) return refuse(std::move(*bad));
     const auto type = PacketType{type_number};
 
     // §2.2.3: seven bits per byte, least significant first, at most four bytes.
@@ -147,7 +162,8 @@ DecodeResult Decoder::next() {
     std::size_t length_bytes = 0;
     while (true) {
         if (length_bytes == max_length_bytes)
-            return refuse({Errc::malformed_packet, "remaining length is longer than 4 bytes"});
+            return refuse(
+                {ReasonCode::malformed_packet, "remaining length is longer than 4 bytes"});
         if (1 + length_bytes >= available.size()) return NeedMore{};
         const auto byte = std::to_integer<std::size_t>(available[1 + length_bytes]);
         remaining |= (byte & 0x7F) << (7 * length_bytes);
@@ -156,19 +172,20 @@ DecodeResult Decoder::next() {
     }
 
     // Limits before buffering: a peer announcing 256 MB costs us nothing but these few bytes.
-    if (const auto fixed = fixed_remaining_length(type); fixed && remaining != *fixed)
-        return refuse({Errc::malformed_packet, type_name(type_number) + " remaining length is " +
-                                                   std::to_string(remaining) + ", not " +
-                                                   std::to_string(*fixed)});
+    if (const auto fixed = fixed_remaining_length(type, version_); fixed && remaining != *fixed)
+        return refuse({ReasonCode::malformed_packet,
+                       type_name(type_number) + " remaining length is " +
+                           std::to_string(remaining) + ", not " + std::to_string(*fixed)});
     const std::size_t total = 1 + length_bytes + remaining;
     if (total > max_packet_size_)
-        return refuse({Errc::packet_too_large, type_name(type_number) + " of " +
-                                                   std::to_string(total) +
-                                                   " bytes exceeds the maximum packet size of " +
-                                                   std::to_string(max_packet_size_)});
+        return refuse(
+            {ReasonCode::packet_too_large, type_name(type_number) + " of " + std::to_string(total) +
+                                               " bytes exceeds the maximum packet size of " +
+                                               std::to_string(max_packet_size_)});
     if (available.size() < total) return NeedMore{};
 
-    auto decoded = decode_body(type, flags, Reader{available.subspan(1 + length_bytes, remaining)});
+    auto decoded =
+        decode_body(type, flags, Reader{available.subspan(1 + length_bytes, remaining)}, version_);
     begin_ += total;
     if (!decoded) return refuse(std::move(decoded).error());
     return std::move(decoded).value();

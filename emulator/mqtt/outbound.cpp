@@ -19,6 +19,10 @@ Outbound::Outbound(std::size_t max_inflight, std::size_t max_waiting_bytes)
     : max_inflight_(std::clamp<std::size_t>(max_inflight, 1, max_packet_ids)),
       max_waiting_bytes_(max_waiting_bytes) {}
 
+void Outbound::set_max_inflight(std::size_t max_inflight) {
+    max_inflight_ = std::clamp<std::size_t>(max_inflight, 1, max_packet_ids);
+}
+
 std::optional<Publish> Outbound::push(Publish message) {
     message.qos = QoS::at_least_once;
     message.dup = false;

@@ -22,6 +22,9 @@ public:
     explicit Outbound(std::size_t max_inflight,
                       std::size_t max_waiting_bytes = std::numeric_limits<std::size_t>::max());
 
+    // Narrows the window (an MQTT 5 client's Receive Maximum); call before anything is pushed.
+    void set_max_inflight(std::size_t max_inflight);
+
     // Takes a QoS 1 message. Returns it with its packet id when it may be sent now; otherwise it
     // waits behind the others, or is dropped when the waiting queue is full, and nullopt is
     // returned. A waiting message has no id yet: ids are

@@ -1,75 +1,114 @@
-// Protocol: the rules of one MQTT 3.1.1 connection in AWS IoT's flavour, as functions from inputs
-// (packets, deliveries, keep-alive expiry, close) to actions. Sans-I/O: no Asio, no clock here.
+// Protocol: the rules of one MQTT 3.1.1 or 5 connection in AWS IoT's flavour, as functions from
+// inputs (packets, decoding errors, deliveries, keep-alive expiry, close) to actions. Where the
+// versions differ it is in how a refusal is told: 3.1.1 closes the connection, MQTT 5 answers
+// with a reason code (docs/aws/data-plane.md §1.4). Sans-I/O: no Asio, no clock here.
 #include "mqtt/protocol.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <iterator>
 #include <utility>
 
+#include "mqtt/encoder.hpp"
 #include "mqtt/outbound.hpp"
+#include "mqtt/protocol_state.hpp"
 #include "mqtt/reserved_topics.hpp"
 #include "mqtt/topic.hpp"
 
 namespace iotemu::mqtt {
 namespace {
 
-enum class Phase { awaiting_connect, connected, closed };
+// AWS's keep-alive (docs/aws/iot-core.md §6.3): a request of 0 (none) or over 1200 s gets
+// 1200 s, 1..29 s get 30 s, and the server drops a client silent for 1.5 × that
+// ([MQTT-3.1.2-24] says the same). MQTT 5 is told the value in CONNACK's Server Keep Alive.
+constexpr std::uint16_t min_keep_alive_seconds = 30;
+constexpr std::uint16_t max_keep_alive_seconds = 1200;
 
-// AWS's keep-alive (docs/aws/iot-core.md §6.3): a request of 0 (none) or over 1200 s gets 1200 s,
-// 1..29 s get 30 s, and the server drops a client silent for 1.5 × that ([MQTT-3.1.2-24] says the
-// same).
-constexpr std::uint32_t min_keep_alive_seconds = 30;
-constexpr std::uint32_t max_keep_alive_seconds = 1200;
-
-std::chrono::milliseconds keep_alive_timeout(std::uint16_t requested_seconds) {
-    std::uint32_t seconds = requested_seconds;
-    if (seconds == 0 || seconds > max_keep_alive_seconds) seconds = max_keep_alive_seconds;
-    seconds = std::max(seconds, min_keep_alive_seconds);
-    return std::chrono::milliseconds{seconds * 1500};
+std::uint16_t server_keep_alive(std::uint16_t requested_seconds) {
+    if (requested_seconds == 0 || requested_seconds > max_keep_alive_seconds)
+        return max_keep_alive_seconds;
+    return std::max(requested_seconds, min_keep_alive_seconds);
 }
 
-// AWS's maximum QoS is 1 (docs/aws/iot-core.md §6.2).
-QoS at_most_qos_1(QoS qos) { return std::min(qos, QoS::at_least_once); }
+std::chrono::milliseconds keep_alive_timeout(std::uint16_t seconds) {
+    return std::chrono::milliseconds{std::uint32_t{seconds} * 1500};
+}
 
-// The lifecycle reason (docs/aws/iot-core.md §6.4) for ending a connection the host refused with
-// `code`.
-DisconnectReason reason_for(ConnectReturnCode code) {
+// AWS's message expiry range (docs/aws/data-plane.md §1.3): 0 becomes 1 s, more than a week a
+// week.
+constexpr std::uint32_t max_message_expiry_seconds = 604'800;
+
+void clamp_message_expiry(MessageProperties& properties) {
+    if (auto& expiry = properties.message_expiry_interval)
+        expiry = std::clamp<std::uint32_t>(*expiry, 1, max_message_expiry_seconds);
+}
+
+// The lifecycle reason (docs/aws/data-plane.md §3.2) for ending a connection refused at CONNECT.
+DisconnectReason reason_for(ReasonCode code) {
     switch (code) {
-        case ConnectReturnCode::bad_user_name_or_password:
-        case ConnectReturnCode::not_authorized:
-            return DisconnectReason::forbidden_access;
-        case ConnectReturnCode::server_unavailable:
+        case ReasonCode::bad_user_name_or_password:
+        case ReasonCode::not_authorized:
+        case ReasonCode::bad_authentication_method:
+            return DisconnectReason::auth_error;
+        case ReasonCode::server_unavailable:
+        case ReasonCode::server_busy:
+        case ReasonCode::server_shutting_down:
             return DisconnectReason::server_initiated_disconnect;
         default:
             return DisconnectReason::client_error;
     }
 }
 
-// Whether a message a client asks to have published (a PUBLISH, or the will in a CONNECT) breaks
-// one of AWS's rules that no policy can lift, and the reason to close with if it does.
-std::optional<DisconnectReason> refusal_of(std::string_view topic, std::size_t payload_bytes,
-                                           QoS qos, bool retain, const ProtocolLimits& limits) {
-    // AWS supports QoS 0 and 1 only and answers a QoS 2 PUBLISH with no PUBACK
-    // (docs/aws/iot-core.md §6.2); it ends the connection, as clients report for QoS 2 publishes
-    // and wills [obs shamblett/mqtt_client#232, bertmelis/espMqttClient#116]. We do the same, at
-    // once.
-    if (qos == QoS::exactly_once) return DisconnectReason::client_error;
-    // Over AWS's quotas (docs/aws/iot-core.md §6.3): lifecycle reason CLIENT_ERROR.
-    if (payload_bytes > limits.max_payload_bytes) return DisconnectReason::client_error;
-    if (!is_valid_topic_name(topic) || !within_aws_topic_limits(topic))
-        return DisconnectReason::client_error;
-    // `$` topics are AWS's; publishing where AWS only publishes "can result in a terminated
-    // connection" (docs/aws/iot-core.md §6.2), and retained messages are not allowed on any of
-    // them.
-    if (!client_may_publish(topic) || (retain && is_reserved_topic(topic)))
-        return DisconnectReason::forbidden_access;
+// The MQTT 5 DISCONNECT the server sends when it ends a connection for `reason`
+// (docs/aws/data-plane.md §1.4); none when the socket is already gone or the client left.
+std::optional<ReasonCode> disconnect_code_for(DisconnectReason reason) {
+    switch (reason) {
+        case DisconnectReason::duplicate_clientid:
+            return ReasonCode::session_taken_over;
+        case DisconnectReason::mqtt_keep_alive_timeout:
+            return ReasonCode::keep_alive_timeout;
+        case DisconnectReason::auth_error:
+            return ReasonCode::not_authorized;
+        case DisconnectReason::server_initiated_disconnect:
+            return ReasonCode::server_shutting_down;
+        case DisconnectReason::client_error:
+            return ReasonCode::unspecified_error;
+        case DisconnectReason::client_initiated_disconnect:
+        case DisconnectReason::connection_lost:
+            return std::nullopt;
+    }
     return std::nullopt;
 }
 
-bool is_usable_filter(std::string_view filter) {
-    // MQTT §4.7 syntax, AWS's limits (docs/aws/iot-core.md §6.3).
-    return is_valid_topic_filter(filter) && within_aws_topic_limits(filter);
+// What AWS refuses in a message a client asks to have published (a PUBLISH, or the will in a
+// CONNECT) whatever the policy says: the reason code MQTT 5 is told, and the lifecycle reason
+// when the connection ends for it.
+struct Refusal {
+    ReasonCode code;
+    DisconnectReason reason;
+};
+
+std::optional<Refusal> refusal_of(std::string_view topic, std::size_t payload_bytes, QoS qos,
+                                  bool retain, const ProtocolLimits& limits) {
+    // AWS supports QoS 0 and 1 only and answers a QoS 2 PUBLISH with no PUBACK
+    // (docs/aws/iot-core.md §6.2); it ends the connection, as clients report for QoS 2 publishes
+    // and wills [obs shamblett/mqtt_client#232, bertmelis/espMqttClient#116]. We do the same.
+    if (qos == QoS::exactly_once)
+        return Refusal{ReasonCode::qos_not_supported, DisconnectReason::client_error};
+    if (payload_bytes > limits.max_payload_bytes)  // lifecycle reason CLIENT_ERROR (§6.3)
+        return Refusal{ReasonCode::packet_too_large, DisconnectReason::client_error};
+    if (!is_valid_topic_name(topic) || !within_aws_topic_limits(topic))  // §6.3
+        return Refusal{ReasonCode::topic_name_invalid, DisconnectReason::client_error};
+    // `$` topics are AWS's; publishing where AWS only publishes "can result in a terminated
+    // connection" (docs/aws/iot-core.md §6.2), and retained messages are not allowed on any.
+    if (!client_may_publish(topic) || (retain && is_reserved_topic(topic)))
+        return Refusal{ReasonCode::topic_name_invalid, DisconnectReason::client_error};
+    return std::nullopt;
+}
+
+// MQTT 5: the refusals that end the connection (DISCONNECT) rather than being answered in a
+// PUBACK (docs/aws/data-plane.md §1.3–1.4).
+bool ends_connection(ReasonCode code) {
+    return code == ReasonCode::qos_not_supported || code == ReasonCode::packet_too_large;
 }
 
 void append(Actions& to, Actions more) {
@@ -77,27 +116,6 @@ void append(Actions& to, Actions more) {
 }
 
 }  // namespace
-
-struct Protocol::State {
-    State(ProtocolHost& host, const ProtocolLimits& limits)
-        : host(host), limits(limits), outbound(limits.max_inflight, limits.max_waiting_bytes) {}
-
-    ProtocolHost& host;
-    const ProtocolLimits& limits;  // Protocol's own, which outlives this
-    Phase phase = Phase::awaiting_connect;
-    std::string client_id;
-    std::optional<Will> will;  // published by the host on every end but a DISCONNECT
-    Outbound outbound;         // QoS 1 messages to the client
-
-    Actions on_connect(Connect connect);
-    Actions refuse(ConnectReturnCode code);
-    Actions on_publish(Publish publish);
-    Actions on_puback(PacketId id);
-    Actions on_subscribe(const Subscribe& subscribe);
-    Actions on_unsubscribe(const Unsubscribe& unsubscribe);
-    void send(Publish message, Actions& actions);
-    Actions close(DisconnectReason reason);
-};
 
 Protocol::Protocol(ProtocolHost& host, ProtocolLimits limits)
     : host_(host), limits_(limits), state_(std::make_unique<State>(host_, limits_)) {}
@@ -110,7 +128,7 @@ Actions Protocol::on_packet(Packet packet) {
     if (state.phase == Phase::awaiting_connect) {
         if (auto* connect = std::get_if<Connect>(&packet))
             return state.on_connect(std::move(*connect));
-        return state.close(DisconnectReason::client_error);  // [MQTT-3.1.0-1]
+        return state.end(DisconnectReason::client_error);  // [MQTT-3.1.0-1]
     }
     switch (type_of(packet)) {
         case PacketType::publish:
@@ -124,185 +142,267 @@ Actions Protocol::on_packet(Packet packet) {
         case PacketType::pingreq:
             return {SendPacket{Pingresp{}}};  // [MQTT-3.12.4-1]
         case PacketType::disconnect:
-            return state.close(DisconnectReason::client_initiated_disconnect);
+            return state.on_disconnect(std::get<Disconnect>(packet));
         case PacketType::connect:  // [MQTT-3.1.0-2]: a second CONNECT is a protocol violation
-        case PacketType::pubrec:   // the QoS 2 flow, unsupported (docs/aws/iot-core.md §6.2)
+        case PacketType::pubrec:   // the QoS 2 flow, which AWS does not support (§6.2)
         case PacketType::pubrel:
         case PacketType::pubcomp:
         case PacketType::connack:  // only a server sends these
         case PacketType::suback:
         case PacketType::unsuback:
         case PacketType::pingresp:
-            return state.close(DisconnectReason::client_error);
+            return state.end(DisconnectReason::client_error, ReasonCode::protocol_error);
     }
-    return state.close(DisconnectReason::client_error);
+    return state.end(DisconnectReason::client_error, ReasonCode::protocol_error);
 }
 
-Actions Protocol::deliver(std::string topic, Bytes payload, QoS qos, bool retain) {
+Actions Protocol::on_decode_error(const DecodeError& error, ProtocolVersion version) {
+    State& state = *state_;
+    if (state.phase == Phase::awaiting_connect) {
+        state.version = version;
+        return state.refuse_connect(error.code, error.message);
+    }
+    // After CONNACK a DISCONNECT may say why, with a code it may carry (§3.14.2.1).
+    const auto code =
+        allowed_in(error.code, PacketType::disconnect) ? error.code : ReasonCode::protocol_error;
+    return state.end(DisconnectReason::client_error, code, error.message);
+}
+
+Actions Protocol::deliver(Publish message) {
     State& state = *state_;
     if (state.phase != Phase::connected) return {};
+    message.qos = std::min(message.qos, QoS::at_least_once);  // AWS's maximum QoS (§6.2)
+    message.topic_alias.reset();  // per hop: this connection's are given when it is sent
+    message.subscription_identifiers.clear();
+    if (state.client_maximum_packet && state.is_v5()) {
+        // [MQTT-3.1.2-25]: a message the client cannot take is dropped as if it were sent.
+        Packet probe{std::move(message)};
+        const bool too_large = encoded_size(probe, state.version) > *state.client_maximum_packet;
+        message = std::get<Publish>(std::move(probe));
+        if (too_large) return {};
+    }
     Actions actions;
-    state.send(Publish{.qos = at_most_qos_1(qos),
-                       .retain = retain,
-                       .topic = std::move(topic),
-                       .payload = std::move(payload)},
-               actions);
+    state.send(std::move(message), actions);
     return actions;
 }
 
 Actions Protocol::on_keep_alive_expired() {
-    return state_->close(DisconnectReason::mqtt_keep_alive_timeout);
+    return close(DisconnectReason::mqtt_keep_alive_timeout);
 }
 
-Actions Protocol::close(DisconnectReason reason) { return state_->close(reason); }
+Actions Protocol::close(DisconnectReason reason) {
+    return state_->end(reason, disconnect_code_for(reason));
+}
 
 bool Protocol::connected() const noexcept { return state_->phase == Phase::connected; }
+
+ProtocolVersion Protocol::version() const noexcept { return state_->version; }
 
 std::size_t Protocol::dropped_messages() const noexcept { return state_->outbound.dropped(); }
 
 const std::string& Protocol::client_id() const noexcept { return state_->client_id; }
 
+// ---- CONNECT -----------------------------------------------------------------------------------
+
 Actions Protocol::State::on_connect(Connect connect) {
+    version = connect.version();
     client_id = connect.client_id;
-    // An empty client id needs a clean session [MQTT-3.1.3-8]; AWS allows 128 bytes
-    // (docs/aws/iot-core.md §6.3). Both get CONNACK 0x02. An empty id with a clean session is
-    // accepted and passed on as it is: MQTT 3.1.1 lets the server name the client [MQTT-3.1.3-6],
-    // which is the host's job.
+    const auto& properties = connect.properties;
+    // AWS allows 128 bytes (§6.3). An empty client id needs a clean session in 3.1.1
+    // [MQTT-3.1.3-8]; otherwise the host names the client ([MQTT-3.1.3-6], MQTT 5 too).
     if (connect.client_id.size() > limits.max_client_id_bytes ||
-        (connect.client_id.empty() && !connect.clean_session))
-        return refuse(ConnectReturnCode::identifier_rejected);
-    // A will AWS would never publish is refused up front, without a CONNACK, the way a will the
-    // policy denies is (docs/aws/iot-core.md §5.3: connect_failed "also when the will topic is not
-    // publishable").
+        (!is_v5() && connect.client_id.empty() && !connect.clean_session))
+        return refuse_connect(ReasonCode::client_identifier_not_valid);
+    // AWS IoT has no enhanced authentication (docs/aws/data-plane.md §1.3).
+    if (properties.authentication_method)
+        return refuse_connect(ReasonCode::bad_authentication_method);
+    // A will AWS would never publish is refused up front: 3.1.1 without a CONNACK, the way a
+    // will the policy denies is (docs/aws/iot-core.md §5.3), MQTT 5 with the reason.
     if (connect.will) {
-        const auto& w = *connect.will;
-        if (auto reason = refusal_of(w.topic, w.payload.size(), w.qos, w.retain, limits))
-            return close(*reason);
+        auto& w = *connect.will;
+        clamp_message_expiry(w.properties);
+        if (auto refusal = refusal_of(w.topic, w.payload.size(), w.qos, w.retain, limits))
+            return is_v5() ? refuse_connect(refusal->code) : end(refusal->reason);
     }
-    const auto answer = host.connect(connect);
-    // A CONNECT the policy denies is closed without a CONNACK over MQTT 3.1.1
-    // (docs/aws/iot-core.md §5.3).
-    if (!answer.code) return close(DisconnectReason::forbidden_access);
-    if (*answer.code != ConnectReturnCode::accepted) return refuse(*answer.code);
+
+    const ProtocolHost::SessionRequest session{
+        .version = version,
+        .clean_start = connect.clean_session,
+        .expiry_seconds = is_v5() ? std::min(properties.session_expiry_interval.value_or(0),
+                                             limits.max_session_expiry_seconds)
+                          : connect.clean_session ? 0
+                                                  : limits.max_session_expiry_seconds,
+    };
+    const auto answer = host.connect(connect, session);
+    if (answer.code != ReasonCode::success) {
+        // Over 3.1.1 AWS closes a CONNECT its policy denies without a CONNACK (§5.3).
+        if (!is_v5() && answer.code == ReasonCode::not_authorized)
+            return end(DisconnectReason::auth_error);
+        return refuse_connect(answer.code);
+    }
 
     phase = Phase::connected;
     will = std::move(connect.will);
-    return {SendPacket{Connack{answer.session_present, ConnectReturnCode::accepted}},
-            StartKeepAlive{keep_alive_timeout(connect.keep_alive)}};
+    session_expiry = session.expiry_seconds;
+    const auto keep_alive = server_keep_alive(connect.keep_alive);
+    Connack connack{.session_present = answer.session_present};
+    if (is_v5()) {
+        connack.properties = connack_properties(connect, answer, keep_alive);
+        outbound.set_max_inflight(
+            std::min<std::size_t>(limits.max_inflight, properties.receive_maximum.value_or(65535)));
+        client_maximum_packet = properties.maximum_packet_size;
+        inbound_aliases = InboundTopicAliases(limits.max_topic_aliases);
+        outbound_aliases = OutboundTopicAliases(
+            std::min(limits.max_topic_aliases, properties.topic_alias_maximum.value_or(0)));
+    }
+    return {SendPacket{std::move(connack)}, StartKeepAlive{keep_alive_timeout(keep_alive)}};
+}
+
+// What AWS's MQTT 5 CONNACK announces (docs/aws/data-plane.md §1.2): its limits always, the
+// session expiry only when it cut the request down, the client id only when it chose one.
+ConnackProperties Protocol::State::connack_properties(const Connect& connect,
+                                                      const ProtocolHost::ConnectResult& answer,
+                                                      std::uint16_t keep_alive) const {
+    ConnackProperties properties{
+        .receive_maximum = static_cast<std::uint16_t>(limits.max_inflight),
+        .maximum_qos = 1,
+        .retain_available = true,
+        .maximum_packet_size = static_cast<std::uint32_t>(limits.max_packet_bytes),
+        .topic_alias_maximum = limits.max_topic_aliases,
+        .wildcard_subscription_available = true,
+        .subscription_identifiers_available = false,
+        .shared_subscription_available = true,
+        .server_keep_alive = keep_alive,
+    };
+    if (connect.properties.session_expiry_interval.value_or(0) > session_expiry)
+        properties.session_expiry_interval = session_expiry;
+    if (connect.client_id.empty() && !answer.assigned_client_id.empty())
+        properties.assigned_client_identifier = answer.assigned_client_id;
+    return properties;
 }
 
 // A CONNACK refusal, then the end of the connection [MQTT-3.2.2-5]. No session is present with
-// a refusal [MQTT-3.2.2-4].
-Actions Protocol::State::refuse(ConnectReturnCode code) {
-    Actions actions{SendPacket{Connack{false, code}}};
-    append(actions, close(reason_for(code)));
+// a refusal [MQTT-3.2.2-4]. 3.1.1 has only a few codes; for the rest it closes without a CONNACK
+// ([MQTT-3.1.4-1], §4.8).
+Actions Protocol::State::refuse_connect(ReasonCode code, std::string reason_string) {
+    Actions actions;
+    if (is_v5()) {
+        if (!allowed_in(code, PacketType::connack)) code = ReasonCode::unspecified_error;
+        Connack connack{.reason_code = code};
+        if (!reason_string.empty()) connack.properties.reason_string = std::move(reason_string);
+        actions.push_back(SendPacket{std::move(connack)});
+    } else if (connect_return_code_for(code)) {
+        actions.push_back(SendPacket{Connack{.reason_code = code}});
+    }
+    append(actions, end(reason_for(code)));
     return actions;
 }
 
+// ---- PUBLISH and PUBACK --------------------------------------------------------------------
+
 Actions Protocol::State::on_publish(Publish publish) {
-    if (auto reason =
-            refusal_of(publish.topic, publish.payload.size(), publish.qos, publish.retain, limits))
-        return close(*reason);
-    // A PUBLISH the policy denies ends the connection, QoS 1 without a PUBACK
-    // (docs/aws/iot-core.md §5.3).
-    if (!host.authorize_publish(publish.topic, publish.retain))
-        return close(DisconnectReason::forbidden_access);
-    // AWS does not support DUP (docs/aws/iot-core.md §6.2): a resent message is routed like a new
-    // one.
+    if (is_v5()) {
+        if (!publish.subscription_identifiers.empty())  // [MQTT-3.3.4-6]: the server's to send
+            return end(DisconnectReason::client_error, ReasonCode::protocol_error);
+        if (auto invalid = inbound_aliases.resolve(publish))
+            return end(DisconnectReason::client_error, *invalid);
+        clamp_message_expiry(publish.properties);
+    }
+    if (auto refusal = refusal_of(publish.topic, publish.payload.size(), publish.qos,
+                                  publish.retain, limits)) {
+        if (!is_v5() || ends_connection(refusal->code)) return end(refusal->reason, refusal->code);
+        return acknowledge(publish, refusal->code);
+    }
+    // A PUBLISH the policy denies: 3.1.1 ends the connection, QoS 1 without a PUBACK (§5.3);
+    // MQTT 5 gets PUBACK 0x87 and stays connected (docs/aws/data-plane.md §1.4).
+    if (!host.authorize_publish(publish.topic, publish.retain)) {
+        if (!is_v5()) return end(DisconnectReason::auth_error);
+        return acknowledge(publish, ReasonCode::not_authorized);
+    }
+    // AWS does not support DUP (§6.2): a resent message is routed like a new one.
     publish.dup = false;
-    const auto qos = publish.qos;
-    const auto packet_id = publish.packet_id;
     host.publish(publish);
-    if (qos == QoS::at_least_once) return {SendPacket{Puback{packet_id}}};  // §4.3.2
-    return {};
+    return acknowledge(publish, ReasonCode::success);
+}
+
+// The PUBACK a QoS 1 PUBLISH is due (§4.3.2); a QoS 0 one has none, whatever became of it.
+Actions Protocol::State::acknowledge(const Publish& publish, ReasonCode code) {
+    if (publish.qos != QoS::at_least_once) return {};
+    return {SendPacket{Puback{.packet_id = publish.packet_id, .reason_code = code}}};
 }
 
 Actions Protocol::State::on_puback(PacketId id) {
-    if (auto next = outbound.acknowledge(id)) return {SendPacket{std::move(*next)}};
-    return {};
-}
-
-Actions Protocol::State::on_subscribe(const Subscribe& subscribe) {
-    const auto& subscriptions = subscribe.subscriptions;
-    // AWS takes 8 filters per SUBSCRIBE (docs/aws/iot-core.md §6.3) and drops a connection that
-    // sends more, without a SUBACK [obs dotnet/MQTTnet#1427, aws-iot-device-sdk-embedded-C#1903].
-    // (SUBACK 0x80 is for throttling, docs/aws/iot-core.md §5.3, which we do not emulate.)
-    if (subscriptions.size() > limits.max_filters_per_subscribe)
-        return close(DisconnectReason::client_error);
-    for (const auto& subscription : subscriptions)
-        if (!is_usable_filter(subscription.filter)) return close(DisconnectReason::client_error);
-    // A filter the policy denies ends the connection without a SUBACK (docs/aws/iot-core.md §5.3).
-    // All are authorized before any is recorded, so a refused SUBSCRIBE leaves no subscription
-    // behind.
-    for (const auto& subscription : subscriptions)
-        if (!host.authorize_subscribe(subscription.filter))
-            return close(DisconnectReason::forbidden_access);
-
-    Suback suback{.packet_id = subscribe.packet_id};
-    std::vector<Publish> retained;
-    for (const auto& subscription : subscriptions) {
-        // A server may grant less than requested (§3.8.4); AWS grants at most QoS 1
-        // (docs/aws/iot-core.md §6.2).
-        const auto granted = at_most_qos_1(subscription.qos);
-        suback.return_codes.push_back(static_cast<SubackReturnCode>(granted));
-        for (auto& message : host.subscribe(subscription.filter, granted)) {
-            message.qos = std::min(message.qos, granted);
-            message.retain = true;  // sent because of a new subscription [MQTT-3.3.1-8]
-            retained.push_back(std::move(message));
-        }
-    }
-    Actions actions{SendPacket{std::move(suback)}};
-    for (auto& message : retained) send(std::move(message), actions);
+    Actions actions;
+    if (auto next = outbound.acknowledge(id)) emit(std::move(*next), actions);
     return actions;
 }
 
-Actions Protocol::State::on_unsubscribe(const Unsubscribe& unsubscribe) {
-    // The 8-filter quota holds for UNSUBSCRIBE too: AWS sends no UNSUBACK for 9 [obs
-    // aws/aws-iot-device-sdk-js#361].
-    if (unsubscribe.filters.size() > limits.max_filters_per_subscribe)
-        return close(DisconnectReason::client_error);
-    for (const auto& filter : unsubscribe.filters)
-        if (!is_usable_filter(filter)) return close(DisconnectReason::client_error);
-    for (const auto& filter : unsubscribe.filters) host.unsubscribe(filter);
-    return {SendPacket{Unsuback{unsubscribe.packet_id}}};  // [MQTT-3.10.4-4]
-}
-
-// QoS 0 goes out now; QoS 1 through the window, which may hold it back in order
-// (docs/aws/iot-core.md §6.3).
+// QoS 0 goes out now; QoS 1 through the window, which may hold it back in order (§6.3).
 void Protocol::State::send(Publish message, Actions& actions) {
     message.dup = false;
     if (message.qos == QoS::at_most_once) {
         message.packet_id = 0;  // [MQTT-2.3.1-5]
-        actions.push_back(SendPacket{std::move(message)});
+        emit(std::move(message), actions);
         return;
     }
-    if (auto now = outbound.push(std::move(message))) actions.push_back(SendPacket{*now});
+    if (auto now = outbound.push(std::move(message))) emit(std::move(*now), actions);
 }
 
-// The one way out. The host hears of it once, if it accepted the CONNECT; the will goes with
-// every reason but a DISCONNECT (docs/aws/iot-core.md §6.4, [MQTT-3.14.4-3]).
-Actions Protocol::State::close(DisconnectReason reason) {
+// The moment a PUBLISH leaves: an MQTT 5 client gets its topic aliases in the order it reads.
+void Protocol::State::emit(Publish message, Actions& actions) {
+    if (is_v5()) outbound_aliases.apply(message);
+    actions.push_back(SendPacket{std::move(message)});
+}
+
+// ---- DISCONNECT and the end ------------------------------------------------------------------
+
+Actions Protocol::State::on_disconnect(const Disconnect& disconnect) {
+    if (const auto requested = disconnect.properties.session_expiry_interval;
+        requested && is_v5()) {
+        // A session that was to end with the connection cannot be kept by DISCONNECT
+        // [MQTT-3.14.2-2]; otherwise the client may change how long it lasts.
+        if (session_expiry == 0 && *requested != 0)
+            return end(DisconnectReason::client_error, ReasonCode::protocol_error);
+        session_expiry = std::min(*requested, limits.max_session_expiry_seconds);
+    }
+    // A normal DISCONNECT discards the will [MQTT-3.14.4-3]; MQTT 5's "disconnect with will
+    // message" (0x04) and its error codes keep it.
+    if (disconnect.reason_code == ReasonCode::success) will.reset();
+    return end(DisconnectReason::client_initiated_disconnect);
+}
+
+// The one way out. An MQTT 5 client that had its CONNACK hears why first, if `code` says; the
+// host hears once, if it accepted the CONNECT, with the will if one is left to publish.
+Actions Protocol::State::end(DisconnectReason reason, std::optional<ReasonCode> code,
+                             std::string reason_string) {
     if (phase == Phase::closed) return {};
     const bool was_connected = phase == Phase::connected;
     phase = Phase::closed;
-    auto last_will = std::exchange(will, std::nullopt);
-    if (reason == DisconnectReason::client_initiated_disconnect) last_will.reset();
-    if (was_connected) host.ended(reason, std::move(last_will), outbound.take_unacknowledged());
-    return {CloseConnection{reason}};
+    Actions actions;
+    if (was_connected && is_v5() && code) {
+        Disconnect disconnect{.reason_code = *code};
+        if (!reason_string.empty()) disconnect.properties.reason_string = std::move(reason_string);
+        actions.push_back(SendPacket{std::move(disconnect)});
+    }
+    if (was_connected)
+        host.ended({reason, std::exchange(will, std::nullopt), outbound.take_unacknowledged(),
+                    session_expiry});
+    actions.push_back(CloseConnection{reason});
+    return actions;
 }
 
 std::string_view to_string(DisconnectReason reason) {
     switch (reason) {
         case DisconnectReason::client_initiated_disconnect:
             return "CLIENT_INITIATED_DISCONNECT";
+        case DisconnectReason::auth_error:
+            return "AUTH_ERROR";
         case DisconnectReason::client_error:
             return "CLIENT_ERROR";
         case DisconnectReason::connection_lost:
             return "CONNECTION_LOST";
         case DisconnectReason::duplicate_clientid:
             return "DUPLICATE_CLIENTID";
-        case DisconnectReason::forbidden_access:
-            return "FORBIDDEN_ACCESS";
         case DisconnectReason::mqtt_keep_alive_timeout:
             return "MQTT_KEEP_ALIVE_TIMEOUT";
         case DisconnectReason::server_initiated_disconnect:

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <functional>
+#include <iterator>
 
 #include "common/text_map.hpp"
 #include "mqtt/topic.hpp"
@@ -27,7 +28,7 @@ void split_levels(std::string_view text, std::vector<std::string_view>& levels) 
 
 struct TopicTree::Node {
     TextMap<std::unique_ptr<Node>> children;
-    std::unordered_map<SubscriberId, QoS> subscribers;  // filters that end at this node
+    std::unordered_map<SubscriberId, SubscriptionOptions> subscribers;  // filters ending here
 
     Node* child(std::string_view level) const {
         const auto found = children.find(level);
@@ -41,7 +42,8 @@ TopicTree::~TopicTree() = default;
 TopicTree::TopicTree(TopicTree&&) noexcept = default;
 TopicTree& TopicTree::operator=(TopicTree&&) noexcept = default;
 
-bool TopicTree::insert(std::string_view filter, SubscriberId subscriber, QoS qos) {
+bool TopicTree::insert(std::string_view filter, SubscriberId subscriber,
+                       SubscriptionOptions options) {
     assert(is_valid_topic_filter(filter) && !is_shared_subscription(filter));
     Node* node = root_.get();
     std::vector<std::string_view> levels;
@@ -55,7 +57,7 @@ bool TopicTree::insert(std::string_view filter, SubscriberId subscriber, QoS qos
         }
         node = next;
     }
-    const auto [at, added] = node->subscribers.insert_or_assign(subscriber, qos);
+    const auto [at, added] = node->subscribers.insert_or_assign(subscriber, options);
     if (added) {
         filters_by_subscriber_[subscriber].emplace_back(filter);
         ++size_;
@@ -97,15 +99,18 @@ std::size_t TopicTree::erase_all(SubscriberId subscriber) {
     return filters.size();
 }
 
-void TopicTree::match(std::string_view topic, std::vector<Subscriber>& out) const {
+void TopicTree::match(std::string_view topic, std::vector<Subscriber>& out,
+                      SubscriberId publisher) const {
     out.clear();
     std::vector<std::string_view> levels;
     split_levels(topic, levels);
     // Wildcards at the first level never match a '$' topic [MQTT-4.7.2-1].
     const bool system_topic = topic.starts_with('$');
 
-    auto collect = [&out](const Node& node) {
-        for (const auto& [id, qos] : node.subscribers) out.push_back({id, qos});
+    auto collect = [&out, publisher](const Node& node) {
+        for (const auto& [id, options] : node.subscribers)
+            if (!(options.no_local && id == publisher))
+                out.push_back({id, options.qos, options.retain_as_published});
     };
     auto visit = [&](auto& self, const Node& node, std::size_t depth) -> void {
         if (depth == levels.size()) {
@@ -122,17 +127,23 @@ void TopicTree::match(std::string_view topic, std::vector<Subscriber>& out) cons
     visit(visit, *root_, 0);
 
     // One delivery per subscriber, at the highest granted QoS of its matching filters.
+    if (out.size() < 2) return;
     std::sort(out.begin(), out.end(), [](const Subscriber& a, const Subscriber& b) {
         return a.id < b.id || (a.id == b.id && a.qos > b.qos);
     });
-    out.erase(std::unique(out.begin(), out.end(),
-                          [](const Subscriber& a, const Subscriber& b) { return a.id == b.id; }),
-              out.end());
+    auto kept = out.begin();
+    for (auto it = std::next(out.begin()); it != out.end(); ++it) {
+        if (it->id == kept->id)
+            kept->retain_as_published = kept->retain_as_published || it->retain_as_published;
+        else
+            *++kept = *it;
+    }
+    out.erase(std::next(kept), out.end());
 }
 
-std::vector<Subscriber> TopicTree::match(std::string_view topic) const {
+std::vector<Subscriber> TopicTree::match(std::string_view topic, SubscriberId publisher) const {
     std::vector<Subscriber> out;
-    match(topic, out);
+    match(topic, out, publisher);
     return out;
 }
 

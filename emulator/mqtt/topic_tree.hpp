@@ -17,9 +17,21 @@ namespace iotemu::mqtt {
 
 using SubscriberId = std::uint64_t;
 
+// How a subscription was made: its granted QoS and the MQTT 5 options that decide deliveries.
+struct SubscriptionOptions {
+    constexpr SubscriptionOptions(QoS qos = QoS::at_most_once, bool no_local = false,
+                                  bool retain_as_published = false)
+        : qos(qos), no_local(no_local), retain_as_published(retain_as_published) {}
+    QoS qos;
+    bool no_local;             // not to the subscriber that published the message
+    bool retain_as_published;  // keep the message's RETAIN flag on live deliveries
+    bool operator==(const SubscriptionOptions&) const = default;
+};
+
 struct Subscriber {
     SubscriberId id = 0;
     QoS qos = QoS::at_most_once;
+    bool retain_as_published = false;
     bool operator==(const Subscriber&) const = default;
 };
 
@@ -32,9 +44,9 @@ public:
     TopicTree(TopicTree&&) noexcept;
     TopicTree& operator=(TopicTree&&) noexcept;
 
-    // Subscribes `subscriber` to `filter` (a valid topic filter), replacing the QoS of an existing
-    // identical subscription [MQTT-3.8.4-3]. Returns true when the subscription is new.
-    bool insert(std::string_view filter, SubscriberId subscriber, QoS qos);
+    // Subscribes `subscriber` to `filter` (a valid topic filter), replacing the options of an
+    // existing identical subscription [MQTT-3.8.4-3]. Returns true when the subscription is new.
+    bool insert(std::string_view filter, SubscriberId subscriber, SubscriptionOptions options);
 
     // Removes one subscription; returns false when there was none.
     bool erase(std::string_view filter, SubscriberId subscriber);
@@ -43,10 +55,13 @@ public:
     std::size_t erase_all(SubscriberId subscriber);
 
     // Replaces `out` with the subscribers whose filters match `topic`, one entry per subscriber
-    // carrying the highest QoS among its matching filters (§3.3.5), ordered by id. Reuses
-    // `out`'s capacity, so a broker can keep one vector per delivery thread.
-    void match(std::string_view topic, std::vector<Subscriber>& out) const;
-    std::vector<Subscriber> match(std::string_view topic) const;
+    // carrying the highest QoS among its matching filters (§3.3.5), and Retain As Published if
+    // any of them has it, ordered by id. A No Local subscription of `publisher` does not match
+    // (MQTT 5 §3.8.3.1). Reuses `out`'s capacity, so a broker can keep one vector per delivery
+    // thread.
+    void match(std::string_view topic, std::vector<Subscriber>& out,
+               SubscriberId publisher = 0) const;
+    std::vector<Subscriber> match(std::string_view topic, SubscriberId publisher = 0) const;
 
     std::size_t size() const noexcept { return size_; }  // (filter, subscriber) pairs
     bool empty() const noexcept { return size_ == 0; }

@@ -49,7 +49,7 @@ public:
     Inbox(std::shared_ptr<Queue> queue, std::shared_ptr<Counters> counters)
         : queue_(std::move(queue)), counters_(std::move(counters)) {}
 
-    void deliver(const bus::Message& message, mqtt::QoS) override {
+    void deliver(const bus::Message& message, mqtt::QoS, bool) override {
         if (queue_->push(MessageJob{message, current_hops})) return;
         ++counters_->dropped;
         log::warn("rules", "rules engine queue full: message on '", message.topic, "' dropped");

@@ -1,5 +1,6 @@
 // libFuzzer harness for mqtt::Decoder: arbitrary bytes, cut into arbitrary chunks, must never
-// crash, read out of bounds or leak, and every packet it accepts must survive encode → decode.
+// crash, read out of bounds or leak, and every packet it accepts must survive encode → decode in
+// the version it was read in (MQTT 3.1.1, or 5 after a level-5 CONNECT).
 // Not part of the CMake build. Build and run from the repository root with:
 //
 //   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iemulator \
@@ -21,10 +22,12 @@ namespace {
 
 constexpr std::size_t max_packet_size = 4096;  // small, so the size limit is reached too
 
-void check_round_trip(const iotemu::mqtt::Packet& packet) {
+// `version`: the one the packet was read in (a CONNECT's own, which MQTT 5 then keeps).
+void check_round_trip(const iotemu::mqtt::Packet& packet, iotemu::mqtt::ProtocolVersion version) {
     using namespace iotemu::mqtt;
-    Decoder again{max_packet_size + 8};  // re-encoding may use fewer length bytes, never more
-    const auto wire = encode(packet);
+    // Re-encoding may use fewer length bytes, never more.
+    Decoder again{max_packet_size + 8, version};
+    const auto wire = encode(packet, version);
     std::memcpy(again.prepare(wire.size()).data(), wire.data(), wire.size());
     again.commit(wire.size());
     const auto result = again.next();
@@ -51,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             auto result = decoder.next();
             if (std::holds_alternative<NeedMore>(result)) break;
             if (std::holds_alternative<DecodeError>(result)) return 0;
-            check_round_trip(std::get<Packet>(result));
+            check_round_trip(std::get<Packet>(result), decoder.version());
         }
     }
     return 0;

@@ -167,6 +167,15 @@ wait_for_line() {
   done
 }
 
+# wait_for_count FILE TEXT N [SECONDS]: polls until FILE has at least N lines containing TEXT.
+wait_for_count() {
+  local file=$1 text=$2 count=$3 deadline=$((SECONDS + ${4:-10}))
+  until (($(grep -cF -- "$text" "$file" 2>/dev/null || true) >= count)); do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.05
+  done
+}
+
 # expect_dropped CERT KEY ARGS…: the connection must end without a working session.
 expect_dropped() {
   local out

@@ -53,8 +53,9 @@ grep -q 'sensors/' sub.out && fail "a denied subscriber received messages"
 start_sub device-sub device.crt device.key sensor-7 'sensors/sensor-7/cmd' -q 1
 mqtt_pub watcher.crt watcher.key -q 1 -t sensors/sensor-7/cmd -i watcher-pub -m first
 wait_for_line device-sub.out "MSG sensors/sensor-7/cmd first" || fail "device did not receive"
+auth_errors=$(grep -cF "'sensor-7' disconnected: AUTH_ERROR" "$WORK/emulator.log" || true)
 iot update-certificate --certificate-id "$device_id" --new-status INACTIVE
-wait_for_line "$WORK/emulator.log" "'sensor-7' disconnected: SERVER_INITIATED_DISCONNECT" ||
+wait_for_count "$WORK/emulator.log" "'sensor-7' disconnected: AUTH_ERROR" $((auth_errors + 1)) ||
   fail "the deactivated certificate's connection was not dropped"
 mqtt_pub watcher.crt watcher.key -q 1 -t sensors/sensor-7/cmd -i watcher-pub -m second
 if wait_for_line device-sub.out "MSG sensors/sensor-7/cmd second" 2; then

@@ -1,5 +1,6 @@
-// Bus: who receives a published message and at which QoS, AWS's retained-message rules (spec
-// §6.2), shared subscriptions, forgetting expired subscribers, and delivery outside the lock.
+// Bus: who receives a published message and at which QoS, AWS's retained-message rules
+// (docs/aws/iot-core.md §6.2), shared subscriptions, MQTT 5's No Local and Retain As Published,
+// message expiry, forgetting expired subscribers, and delivery outside the lock.
 #include "bus/bus.hpp"
 
 #include <atomic>
@@ -37,15 +38,16 @@ struct Received {
     std::string topic;
     std::string payload;
     mqtt::QoS qos;
+    bool retain = false;  // the flag for the wire
     bool operator==(const Received&) const = default;
 };
 
 // Records every delivery; safe to deliver to from several threads.
 class Recorder : public bus::Subscriber {
 public:
-    void deliver(const Message& message, mqtt::QoS qos) override {
+    void deliver(const Message& message, mqtt::QoS qos, bool retain) override {
         const std::lock_guard lock(mutex_);
-        received_.push_back({message.topic, message.payload, qos});
+        received_.push_back({message.topic, message.payload, qos, retain});
         if (on_deliver) on_deliver(message);
     }
     std::vector<Received> received() const {
@@ -78,7 +80,7 @@ template <>
 struct StringMaker<Received> {
     static std::string convert(const Received& r) {
         return "{" + r.topic + ", " + r.payload + ", qos" +
-               std::to_string(static_cast<int>(r.qos)) + "}";
+               std::to_string(static_cast<int>(r.qos)) + (r.retain ? ", retain}" : "}");
     }
 };
 }  // namespace Catch
@@ -166,12 +168,12 @@ TEST_CASE("Only a filter equal to the topic receives its retained message on sub
     bus.publish(retained_message("lamp/1/state", "on", qos1));
     bus.publish(retained_message("lamp/2/state", "off", qos0));
 
-    CHECK(bus.subscribe(s.id, "lamp/+/state", qos1).empty());  // AWS: no wildcard delivery
-    CHECK(bus.subscribe(s.id, "lamp/#", qos1).empty());
-    CHECK(bus.subscribe(s.id, "$share/g/lamp/1/state", qos1).empty());
-    CHECK(bus.subscribe(s.id, "lamp/3/state", qos1).empty());
+    CHECK(bus.subscribe(s.id, "lamp/+/state", qos1).retained.empty());  // AWS: no wildcard delivery
+    CHECK(bus.subscribe(s.id, "lamp/#", qos1).retained.empty());
+    CHECK(bus.subscribe(s.id, "$share/g/lamp/1/state", qos1).retained.empty());
+    CHECK(bus.subscribe(s.id, "lamp/3/state", qos1).retained.empty());
 
-    auto exact = bus.subscribe(s.id, "lamp/1/state", qos0);
+    auto exact = bus.subscribe(s.id, "lamp/1/state", qos0).retained;
     REQUIRE(exact.size() == 1);
     CHECK(exact[0].topic == "lamp/1/state");
     CHECK(exact[0].payload == "on");
@@ -179,11 +181,11 @@ TEST_CASE("Only a filter equal to the topic receives its retained message on sub
     CHECK(exact[0].qos == qos0);  // capped by the subscription
 
     // A repeated subscribe replaces the QoS and gets the retained message again [MQTT-3.8.4-3].
-    auto again = bus.subscribe(s.id, "lamp/1/state", qos1);
+    auto again = bus.subscribe(s.id, "lamp/1/state", qos1).retained;
     REQUIRE(again.size() == 1);
     CHECK(again[0].qos == qos1);
 
-    auto stored_qos0 = bus.subscribe(s.id, "lamp/2/state", qos1);
+    auto stored_qos0 = bus.subscribe(s.id, "lamp/2/state", qos1).retained;
     REQUIRE(stored_qos0.size() == 1);
     CHECK(stored_qos0[0].qos == qos0);  // capped by the message
     CHECK(s.recorder->count() == 0);    // returned, never delivered
@@ -234,8 +236,8 @@ TEST_CASE("A retained message whose expiry interval has passed is neither return
     CHECK(page.messages[0].topic == "new");
 
     Attached s(bus);
-    CHECK(bus.subscribe(s.id, "old", qos1).empty());
-    CHECK(bus.subscribe(s.id, "new", qos1).size() == 1);
+    CHECK(bus.subscribe(s.id, "old", qos1).retained.empty());
+    CHECK(bus.subscribe(s.id, "new", qos1).retained.size() == 1);
 }
 
 TEST_CASE("A repeated subscribe replaces the subscription's QoS") {
@@ -245,6 +247,74 @@ TEST_CASE("A repeated subscribe replaces the subscription's QoS") {
     bus.subscribe(s.id, "a/b", qos0);
     bus.publish(message("a/b", "x", qos1));
     CHECK(s.recorder->received() == std::vector<Received>{{"a/b", "x", qos0}});
+}
+
+TEST_CASE("subscribe says whether the very same subscription existed") {
+    Bus bus;
+    Attached s(bus);
+    CHECK_FALSE(bus.subscribe(s.id, "a/b", qos1).existed);
+    CHECK(bus.subscribe(s.id, "a/b", qos0).existed);  // options replaced, still the same
+    CHECK_FALSE(bus.subscribe(s.id, "a/+", qos1).existed);
+    CHECK_FALSE(bus.subscribe(s.id, "$share/g/a/b", qos1).existed);
+    CHECK(bus.subscribe(s.id, "$share/g/a/b", qos1).existed);
+    bus.unsubscribe(s.id, "a/b");
+    CHECK_FALSE(bus.subscribe(s.id, "a/b", qos1).existed);
+}
+
+TEST_CASE("A No Local subscription skips its own subscriber's messages, and only those") {
+    Bus bus;
+    Attached self(bus);
+    Attached other(bus);
+    bus.subscribe(self.id, "chat/room", {qos1, true});  // MQTT 5 No Local
+    bus.subscribe(other.id, "chat/room", {qos1, true});
+    auto own = message("chat/room", "mine");
+    own.publisher = self.id;
+    bus.publish(own);
+    CHECK(self.recorder->count() == 0);
+    CHECK(other.recorder->payloads() == std::vector<std::string>{"mine"});
+
+    bus.subscribe(self.id, "chat/#", qos0);  // a second filter without No Local still matches
+    bus.publish(own);
+    CHECK(self.recorder->received() == std::vector<Received>{{"chat/room", "mine", qos0}});
+}
+
+TEST_CASE("A live delivery clears RETAIN unless a matching subscription keeps it as published") {
+    Bus bus;
+    Attached plain(bus);
+    Attached keeps(bus);
+    Attached both(bus);
+    bus.subscribe(plain.id, "lamp/state", qos1);
+    bus.subscribe(keeps.id, "lamp/state", {qos1, false, true});  // Retain As Published
+    bus.subscribe(both.id, "lamp/state", qos1);
+    bus.subscribe(both.id, "lamp/#", {qos0, false, true});
+    bus.publish(retained_message("lamp/state", "on"));
+    bus.publish(message("lamp/state", "live"));
+    CHECK(plain.recorder->received() == std::vector<Received>{{"lamp/state", "on", qos1, false},
+                                                              {"lamp/state", "live", qos1, false}});
+    CHECK(keeps.recorder->received() == std::vector<Received>{{"lamp/state", "on", qos1, true},
+                                                              {"lamp/state", "live", qos1, false}});
+    CHECK(both.recorder->received() == std::vector<Received>{{"lamp/state", "on", qos1, true},
+                                                             {"lamp/state", "live", qos1, false}});
+}
+
+TEST_CASE("Message expiry counts from the message's timestamp in whole seconds left") {
+    auto m = message("a/b");
+    m.timestamp_ms = 10'000;
+    CHECK_FALSE(m.expired_at(1'000'000));  // no expiry: never
+    CHECK_FALSE(m.expiry_left_at(10'000));
+    m.properties.message_expiry_interval = 5;
+    const auto [now_ms, expired, left] = GENERATE(table<std::int64_t, bool, std::uint32_t>({
+        {10'000, false, 5},
+        {10'999, false, 4},
+        {14'000, false, 1},
+        {14'001, false, 0},  // under a second is forwarded as 0 (docs/aws/data-plane.md §1.3)
+        {14'999, false, 0},
+        {15'000, true, 0},
+        {9'000, false, 5},  // a clock that went back counts no time
+    }));
+    INFO("at " << now_ms << " ms");
+    CHECK(m.expired_at(now_ms) == expired);
+    CHECK(m.expiry_left_at(now_ms) == left);
 }
 
 TEST_CASE("An expired subscriber is skipped and forgotten") {
@@ -279,7 +349,7 @@ TEST_CASE("A shared subscription gives each message to one member, in turn") {
     Bus bus;
     Attached a(bus), b(bus), c(bus), outsider(bus);
     for (const auto* member : {&a, &b, &c})
-        CHECK(bus.subscribe(member->id, "$share/workers/jobs/+", qos1).empty());
+        CHECK(bus.subscribe(member->id, "$share/workers/jobs/+", qos1).retained.empty());
     bus.subscribe(outsider.id, "$share/others/jobs/+", qos1);  // another group: its own copy
 
     for (int i = 1; i <= 6; ++i) bus.publish(message("jobs/run", std::to_string(i)));
@@ -343,7 +413,7 @@ TEST_CASE("unsubscribe removes one subscription and detach removes them all") {
     for (const auto* topic : {"a", "b", "c"}) bus.publish(message(topic, topic));
     CHECK(s.recorder->count() == 2);
 
-    CHECK(bus.subscribe(s.id, "b", qos1).empty());  // a detached id is ignored
+    CHECK(bus.subscribe(s.id, "b", qos1).retained.empty());  // a detached id is ignored
     bus.publish(message("b"));
     CHECK(s.recorder->count() == 2);
 }

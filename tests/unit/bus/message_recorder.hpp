@@ -11,7 +11,7 @@ namespace iotemu::bus::testing {
 
 class MessageRecorder : public Subscriber {
 public:
-    void deliver(const Message& message, mqtt::QoS) override {
+    void deliver(const Message& message, mqtt::QoS, bool) override {
         const std::lock_guard lock(mutex_);
         messages_.push_back(message);
     }

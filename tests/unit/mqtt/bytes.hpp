@@ -13,8 +13,8 @@
 #include <catch2/catch.hpp>
 
 #include "mqtt/decoder.hpp"
-#include "mqtt/error.hpp"
 #include "mqtt/packet.hpp"
+#include "mqtt/reason_code.hpp"
 
 namespace iotemu::mqtt::test {
 
@@ -72,7 +72,7 @@ T packet_as(const DecodeResult& result) {
     return std::get<T>(packet);
 }
 
-inline Errc error_of(const DecodeResult& result) {
+inline ReasonCode error_of(const DecodeResult& result) {
     REQUIRE(std::holds_alternative<DecodeError>(result));
     return std::get<DecodeError>(result).code;
 }
@@ -81,8 +81,8 @@ inline Errc error_of(const DecodeResult& result) {
 
 namespace Catch {
 template <>
-struct StringMaker<iotemu::mqtt::Errc> {
-    static std::string convert(iotemu::mqtt::Errc code) {
+struct StringMaker<iotemu::mqtt::ReasonCode> {
+    static std::string convert(iotemu::mqtt::ReasonCode code) {
         std::ostringstream text;
         text << "0x" << std::hex << static_cast<int>(code) << " (" << iotemu::mqtt::describe(code)
              << ")";

@@ -13,16 +13,16 @@ using namespace iotemu::mqtt::test;
 
 namespace {
 
-constexpr auto malformed = Errc::malformed_packet;
-constexpr auto protocol = Errc::protocol_error;
-constexpr auto bad_topic = Errc::topic_name_invalid;
-constexpr auto bad_filter = Errc::topic_filter_invalid;
-constexpr auto bad_version = Errc::unsupported_protocol_version;
+constexpr auto malformed = ReasonCode::malformed_packet;
+constexpr auto protocol = ReasonCode::protocol_error;
+constexpr auto bad_topic = ReasonCode::topic_name_invalid;
+constexpr auto bad_filter = ReasonCode::topic_filter_invalid;
+constexpr auto bad_version = ReasonCode::unsupported_protocol_version;
 
-using Row = std::tuple<std::string, std::vector<std::byte>, Errc>;
+using Row = std::tuple<std::string, std::vector<std::byte>, ReasonCode>;
 
 // The input fed whole and fed byte by byte must fail the same way, and never yield a packet.
-void check_refused(const std::vector<std::byte>& wire, Errc expected) {
+void check_refused(const std::vector<std::byte>& wire, ReasonCode expected) {
     CHECK(error_of(decode_one(wire)) == expected);
 
     Decoder decoder{test_max_packet_size};
@@ -87,7 +87,8 @@ TEST_CASE("Packets of a fixed size with another remaining length are malformed")
 }
 
 TEST_CASE("A CONNECT for another protocol or version is refused") {
-    const auto [what, wire, expected] = GENERATE(table<std::string, std::vector<std::byte>, Errc>({
+    const auto [what, wire,
+                expected] = GENERATE(table<std::string, std::vector<std::byte>, ReasonCode>({
         // [MQTT-3.1.2-1]: not MQTT at all, so no CONNACK: protocol error.
         Row{"name MQTX", frame(0x10, {0, 4, 'M', 'Q', 'T', 'X', 4, 0x02, 0, 0, 0, 0}), protocol},
         Row{"name mqtt", frame(0x10, {0, 4, 'm', 'q', 't', 't', 4, 0x02, 0, 0, 0, 0}), protocol},
@@ -95,7 +96,9 @@ TEST_CASE("A CONNECT for another protocol or version is refused") {
         // [MQTT-3.1.2-2]: MQTT, but a level we do not speak: CONNACK 0x01.
         Row{"MQTT level 3", frame(0x10, {0, 4, 'M', 'Q', 'T', 'T', 3, 0x02, 0, 0, 0, 0}),
             bad_version},
-        Row{"MQTT level 5", frame(0x10, {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 0, 0, 0, 0}),
+        Row{"MQTT level 6", frame(0x10, {0, 4, 'M', 'Q', 'T', 'T', 6, 0x02, 0, 0, 0, 0, 0}),
+            bad_version},
+        Row{"MQTT level 2", frame(0x10, {0, 4, 'M', 'Q', 'T', 'T', 2, 0x02, 0, 0, 0, 0}),
             bad_version},
         Row{"MQIsdp level 4",
             frame(0x10, {0, 6, 'M', 'Q', 'I', 's', 'd', 'p', 4, 0x02, 0, 0, 0, 0}), bad_version},
@@ -106,7 +109,8 @@ TEST_CASE("A CONNECT for another protocol or version is refused") {
 
 TEST_CASE("A CONNECT with inconsistent flags or fields is refused") {
     // Header "MQTT" level 4, then flags, keep alive 0, and the payload.
-    const auto [what, wire, expected] = GENERATE(table<std::string, std::vector<std::byte>, Errc>({
+    const auto [what, wire,
+                expected] = GENERATE(table<std::string, std::vector<std::byte>, ReasonCode>({
         Row{"reserved flag set [MQTT-3.1.2-3]",
             frame(0x10, {0, 4, 'M', 'Q', 'T', 'T', 4, 0x03, 0, 0, 0, 1, 'c'}), malformed},
         Row{"will QoS without will [MQTT-3.1.2-13]",
@@ -148,7 +152,8 @@ TEST_CASE("A CONNECT with inconsistent flags or fields is refused") {
 }
 
 TEST_CASE("A CONNACK with reserved bits or codes is refused") {
-    const auto [what, wire, expected] = GENERATE(table<std::string, std::vector<std::byte>, Errc>({
+    const auto [what, wire,
+                expected] = GENERATE(table<std::string, std::vector<std::byte>, ReasonCode>({
         Row{"reserved acknowledge flag [MQTT-3.2.2-1]", bytes({0x20, 0x02, 0x02, 0x00}), malformed},
         Row{"return code 6", bytes({0x20, 0x02, 0x00, 0x06}), malformed},
         Row{"session present on a refusal [MQTT-3.2.2-4]", bytes({0x20, 0x02, 0x01, 0x05}),
@@ -159,7 +164,8 @@ TEST_CASE("A CONNACK with reserved bits or codes is refused") {
 }
 
 TEST_CASE("A PUBLISH with a bad topic or packet id is refused") {
-    const auto [what, wire, expected] = GENERATE(table<std::string, std::vector<std::byte>, Errc>({
+    const auto [what, wire,
+                expected] = GENERATE(table<std::string, std::vector<std::byte>, ReasonCode>({
         Row{"'+' in the topic [MQTT-3.3.2-2]", frame(0x30, {0, 3, 'a', '/', '+'}), bad_topic},
         Row{"'#' in the topic [MQTT-3.3.2-2]", frame(0x30, {0, 3, 'a', '/', '#'}), bad_topic},
         Row{"'+' inside a level", frame(0x30, {0, 2, 'a', '+'}), bad_topic},
@@ -186,47 +192,50 @@ TEST_CASE("Acknowledgements with packet id 0 are refused") {
 }
 
 TEST_CASE("A SUBSCRIBE that is empty or has a bad filter or QoS is refused") {
-    const auto [what, wire, expected] = GENERATE(table<std::string, std::vector<std::byte>, Errc>({
-        Row{"no filters [MQTT-3.8.3-3]", frame(0x82, {0, 1}), protocol},
-        Row{"packet id 0 [MQTT-2.3.1-1]", frame(0x82, {0, 0, 0, 1, 'a', 0}), protocol},
-        Row{"packet id cut off", frame(0x82, {0}), malformed},
-        Row{"requested QoS 3 [MQTT-3-8.3-4]", frame(0x82, {0, 1, 0, 1, 'a', 3}), malformed},
-        Row{"reserved bits in the QoS byte", frame(0x82, {0, 1, 0, 1, 'a', 0x04}), malformed},
-        Row{"QoS byte missing", frame(0x82, {0, 1, 0, 1, 'a'}), malformed},
-        Row{"second QoS byte missing", frame(0x82, {0, 1, 0, 1, 'a', 1, 0, 1, 'b'}), malformed},
-        Row{"'#' not last [MQTT-4.7.1-2]", frame(0x82, {0, 1, 0, 5, 'a', '/', '#', '/', 'b', 0}),
-            bad_filter},
-        Row{"'#' inside a level", frame(0x82, {0, 1, 0, 2, 'a', '#', 0}), bad_filter},
-        Row{"'+' inside a level [MQTT-4.7.1-3]", frame(0x82, {0, 1, 0, 3, 'a', '+', 'b', 0}),
-            bad_filter},
-        Row{"empty filter [MQTT-4.7.3-1]", frame(0x82, {0, 1, 0, 0, 0}), bad_filter},
-        Row{"$share without a filter",
-            frame(0x82, {0, 1, 0, 8, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', 0}), bad_filter},
-        Row{"U+0000 in a filter", frame(0x82, {0, 1, 0, 2, 'a', 0x00, 0}), malformed},
-        Row{"filter longer than the packet", frame(0x82, {0, 1, 0, 9, 'a', 0}), malformed},
-    }));
+    const auto [what, wire, expected] =
+        GENERATE(table<std::string, std::vector<std::byte>, ReasonCode>({
+            Row{"no filters [MQTT-3.8.3-3]", frame(0x82, {0, 1}), protocol},
+            Row{"packet id 0 [MQTT-2.3.1-1]", frame(0x82, {0, 0, 0, 1, 'a', 0}), protocol},
+            Row{"packet id cut off", frame(0x82, {0}), malformed},
+            Row{"requested QoS 3 [MQTT-3-8.3-4]", frame(0x82, {0, 1, 0, 1, 'a', 3}), malformed},
+            Row{"reserved bits in the QoS byte", frame(0x82, {0, 1, 0, 1, 'a', 0x04}), malformed},
+            Row{"QoS byte missing", frame(0x82, {0, 1, 0, 1, 'a'}), malformed},
+            Row{"second QoS byte missing", frame(0x82, {0, 1, 0, 1, 'a', 1, 0, 1, 'b'}), malformed},
+            Row{"'#' not last [MQTT-4.7.1-2]",
+                frame(0x82, {0, 1, 0, 5, 'a', '/', '#', '/', 'b', 0}), bad_filter},
+            Row{"'#' inside a level", frame(0x82, {0, 1, 0, 2, 'a', '#', 0}), bad_filter},
+            Row{"'+' inside a level [MQTT-4.7.1-3]", frame(0x82, {0, 1, 0, 3, 'a', '+', 'b', 0}),
+                bad_filter},
+            Row{"empty filter [MQTT-4.7.3-1]", frame(0x82, {0, 1, 0, 0, 0}), bad_filter},
+            Row{"$share without a filter",
+                frame(0x82, {0, 1, 0, 8, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', 0}), bad_filter},
+            Row{"U+0000 in a filter", frame(0x82, {0, 1, 0, 2, 'a', 0x00, 0}), malformed},
+            Row{"filter longer than the packet", frame(0x82, {0, 1, 0, 9, 'a', 0}), malformed},
+        }));
     INFO(what);
     check_refused(wire, expected);
 }
 
 TEST_CASE("An UNSUBSCRIBE that is empty or has a bad filter is refused") {
-    const auto [what, wire, expected] = GENERATE(table<std::string, std::vector<std::byte>, Errc>({
-        Row{"no filters [MQTT-3.10.3-2]", frame(0xA2, {0, 1}), protocol},
-        Row{"packet id 0", frame(0xA2, {0, 0, 0, 1, 'a'}), protocol},
-        Row{"'#' not last", frame(0xA2, {0, 1, 0, 3, '#', '/', 'a'}), bad_filter},
-        Row{"filter cut off", frame(0xA2, {0, 1, 0, 3, 'a'}), malformed},
-    }));
+    const auto [what, wire, expected] =
+        GENERATE(table<std::string, std::vector<std::byte>, ReasonCode>({
+            Row{"no filters [MQTT-3.10.3-2]", frame(0xA2, {0, 1}), protocol},
+            Row{"packet id 0", frame(0xA2, {0, 0, 0, 1, 'a'}), protocol},
+            Row{"'#' not last", frame(0xA2, {0, 1, 0, 3, '#', '/', 'a'}), bad_filter},
+            Row{"filter cut off", frame(0xA2, {0, 1, 0, 3, 'a'}), malformed},
+        }));
     INFO(what);
     check_refused(wire, expected);
 }
 
 TEST_CASE("A SUBACK with no or reserved return codes is refused") {
-    const auto [what, wire, expected] = GENERATE(table<std::string, std::vector<std::byte>, Errc>({
-        Row{"no return codes", frame(0x90, {0, 1}), protocol},
-        Row{"return code 3 [MQTT-3.9.3-2]", frame(0x90, {0, 1, 0, 3}), malformed},
-        Row{"return code 0x81", frame(0x90, {0, 1, 0x81}), malformed},
-        Row{"packet id 0", frame(0x90, {0, 0, 0}), protocol},
-    }));
+    const auto [what, wire, expected] =
+        GENERATE(table<std::string, std::vector<std::byte>, ReasonCode>({
+            Row{"no return codes", frame(0x90, {0, 1}), protocol},
+            Row{"return code 3 [MQTT-3.9.3-2]", frame(0x90, {0, 1, 0, 3}), malformed},
+            Row{"return code 0x81", frame(0x90, {0, 1, 0x81}), malformed},
+            Row{"packet id 0", frame(0x90, {0, 0, 0}), protocol},
+        }));
     INFO(what);
     check_refused(wire, expected);
 }

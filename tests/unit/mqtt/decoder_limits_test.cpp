@@ -69,7 +69,7 @@ TEST_CASE("A PUBLISH claiming 256 MB is refused after its length bytes, without 
     watching = true;
     const auto result = decoder.next();
     watching = false;
-    CHECK(error_of(result) == Errc::packet_too_large);
+    CHECK(error_of(result) == ReasonCode::packet_too_large);
     CHECK(largest_allocation.load() < 1024);  // the error message, nothing more
     CHECK(decoder.buffered() == 5);
 }
@@ -80,15 +80,16 @@ TEST_CASE("A CONNECT claiming more than the limit is refused before its body arr
                       0x10,        // fixed header: CONNECT
                       0x80, 0x08,  // remaining length: 1024, so 1027 bytes in all
                   }));
-    CHECK(error_of(decoder.next()) == Errc::packet_too_large);
+    CHECK(error_of(decoder.next()) == ReasonCode::packet_too_large);
 }
 
 TEST_CASE("A packet of exactly the maximum size decodes, one byte more is too large") {
     const std::size_t limit = aws_max_payload_bytes + 64;
     CHECK(std::holds_alternative<Packet>(decode_one(publish_of_total_size(limit), limit)));
-    CHECK(error_of(decode_one(publish_of_total_size(limit + 1), limit)) == Errc::packet_too_large);
+    CHECK(error_of(decode_one(publish_of_total_size(limit + 1), limit)) ==
+          ReasonCode::packet_too_large);
     CHECK(std::holds_alternative<Packet>(decode_one(publish_of_total_size(200), 200)));
-    CHECK(error_of(decode_one(publish_of_total_size(201), 200)) == Errc::packet_too_large);
+    CHECK(error_of(decode_one(publish_of_total_size(201), 200)) == ReasonCode::packet_too_large);
 }
 
 TEST_CASE("Decoding a packet allocates no more than the packet itself needs") {

@@ -86,7 +86,7 @@ TEST_CASE("A CONNACK carries session present and the return code") {
         0x00,  // return code: accepted
     })));
     CHECK(connack.session_present);
-    CHECK(connack.return_code == ConnectReturnCode::accepted);
+    CHECK(connack.reason_code == ReasonCode::success);
 }
 
 TEST_CASE("A QoS 1 PUBLISH with retain carries its packet id and binary payload") {
@@ -161,9 +161,9 @@ TEST_CASE("A SUBACK lists one return code per filter, failure included") {
         0x00,        // granted QoS 0
     })));
     CHECK(suback.packet_id == 10);
-    CHECK(suback.return_codes == std::vector<SubackReturnCode>{SubackReturnCode::granted_qos_1,
-                                                               SubackReturnCode::failure,
-                                                               SubackReturnCode::granted_qos_0});
+    CHECK(suback.reason_codes == std::vector<ReasonCode>{ReasonCode::granted_qos_1,
+                                                         ReasonCode::unspecified_error,
+                                                         ReasonCode::success});
 }
 
 TEST_CASE("An UNSUBSCRIBE lists its filters, shared subscriptions included") {
@@ -265,6 +265,6 @@ TEST_CASE("Unconsumed bytes survive the buffer being compacted by prepare()") {
 TEST_CASE("A decode error is final: next() keeps reporting it") {
     Decoder decoder{test_max_packet_size};
     feed(decoder, bytes({0xC1, 0x00, 0xC0, 0x00}));  // PINGREQ with flags 0b0001, then a good one
-    CHECK(error_of(decoder.next()) == Errc::malformed_packet);
-    CHECK(error_of(decoder.next()) == Errc::malformed_packet);
+    CHECK(error_of(decoder.next()) == ReasonCode::malformed_packet);
+    CHECK(error_of(decoder.next()) == ReasonCode::malformed_packet);
 }

@@ -13,14 +13,13 @@ using namespace iotemu::mqtt;
 using namespace iotemu::mqtt::test;
 
 TEST_CASE("A CONNACK encodes as four bytes") {
-    CHECK(encode(Connack{true, ConnectReturnCode::accepted}) == bytes({
-                                                                    0x20,  // CONNACK
-                                                                    0x02,  // remaining length
-                                                                    0x01,  // session present
-                                                                    0x00,  // accepted
-                                                                }));
-    CHECK(encode(Connack{false, ConnectReturnCode::not_authorized}) ==
-          bytes({0x20, 0x02, 0x00, 0x05}));
+    CHECK(encode(Connack{true, ReasonCode::success}) == bytes({
+                                                            0x20,  // CONNACK
+                                                            0x02,  // remaining length
+                                                            0x01,  // session present
+                                                            0x00,  // accepted
+                                                        }));
+    CHECK(encode(Connack{false, ReasonCode::not_authorized}) == bytes({0x20, 0x02, 0x00, 0x05}));
 }
 
 TEST_CASE("A QoS 1 retained PUBLISH encodes its flags, topic, packet id and payload") {
@@ -61,15 +60,15 @@ TEST_CASE("A remaining length of 128 or more takes several bytes") {
 TEST_CASE("PUBACK, SUBACK, UNSUBACK and PINGRESP encode as the broker sends them") {
     CHECK(encode(Puback{7}) == bytes({0x40, 0x02, 0x00, 0x07}));
     CHECK(encode(Suback{0x0A,
-                        {SubackReturnCode::granted_qos_1, SubackReturnCode::failure,
-                         SubackReturnCode::granted_qos_0}}) == bytes({
-                                                                   0x90,        // SUBACK
-                                                                   0x05,        // length 5
-                                                                   0x00, 0x0A,  // packet id 10
-                                                                   0x01,        // granted QoS 1
-                                                                   0x80,        // failure
-                                                                   0x00,        // granted QoS 0
-                                                               }));
+                        {ReasonCode::granted_qos_1, ReasonCode::unspecified_error,
+                         ReasonCode::success}}) == bytes({
+                                                       0x90,        // SUBACK
+                                                       0x05,        // length 5
+                                                       0x00, 0x0A,  // packet id 10
+                                                       0x01,        // granted QoS 1
+                                                       0x80,        // failure
+                                                       0x00,        // granted QoS 0
+                                                   }));
     CHECK(encode(Unsuback{0x1234}) == bytes({0xB0, 0x02, 0x12, 0x34}));
     CHECK(encode(Pingresp{}) == bytes({0xD0, 0x00}));
 }
@@ -84,15 +83,15 @@ TEST_CASE("Client packets carry the fixed-header flags the spec requires") {
 
 TEST_CASE("encode appends to what the buffer already holds") {
     auto out = bytes({0xAA});
-    encode(Pingresp{}, out);
-    encode(Puback{1}, out);
+    encode(Pingresp{}, ProtocolVersion::v311, out);
+    encode(Puback{1}, ProtocolVersion::v311, out);
     CHECK(out == bytes({0xAA, 0xD0, 0x00, 0x40, 0x02, 0x00, 0x01}));
 }
 
 TEST_CASE("A string over 65535 bytes cannot be encoded and leaves the buffer unchanged") {
     auto out = bytes({0x01});
     Publish publish{.topic = std::string(65'536, 'a')};
-    CHECK_THROWS_AS(encode(publish, out), std::length_error);
+    CHECK_THROWS_AS(encode(publish, ProtocolVersion::v311, out), std::length_error);
     CHECK(out == bytes({0x01}));
 }
 
@@ -113,7 +112,7 @@ TEST_CASE("Every packet type survives encode then decode unchanged") {
         Connect{.client_id = "c"},
         Connect{.client_id = "u", .username = "only-user"},
         Connect{.protocol_name = "MQIsdp", .protocol_level = 3, .client_id = "old"},
-        Connack{false, ConnectReturnCode::identifier_rejected},
+        Connack{false, ReasonCode::client_identifier_not_valid},
         Publish{.topic = "a", .payload = {}},
         Publish{.dup = true,
                 .qos = QoS::exactly_once,
@@ -130,7 +129,7 @@ TEST_CASE("Every packet type survives encode then decode unchanged") {
                   {{"a/+/c", QoS::at_least_once},
                    {"#", QoS::exactly_once},
                    {"$share/g/s/#", QoS::at_most_once}}},
-        Suback{6, {SubackReturnCode::granted_qos_2, SubackReturnCode::failure}},
+        Suback{6, {ReasonCode::granted_qos_2, ReasonCode::unspecified_error}},
         Unsubscribe{7, {"a/+/c", "#"}},
         Unsuback{8},
         Pingreq{},

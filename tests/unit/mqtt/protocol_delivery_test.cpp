@@ -28,7 +28,7 @@ struct Connected {
         REQUIRE(protocol.on_packet(connect).size() == 2);
     }
     Actions deliver(const std::string& topic, const std::string& payload, QoS qos) {
-        return protocol.deliver(topic, text(payload), qos, false);
+        return protocol.deliver(publish_of(topic, payload, qos));
     }
 };
 
@@ -47,7 +47,7 @@ TEST_CASE("A QoS 0 delivery goes out at once, without a packet id or RETAIN") {
 
 TEST_CASE("The retain argument of a delivery is what goes on the wire") {
     Connected c;
-    CHECK(c.protocol.deliver("a/b", text("r"), q0, true) ==
+    CHECK(c.protocol.deliver(publish_of("a/b", "r", q0, 0, true)) ==
           Actions{send(publish_of("a/b", "r", q0, 0, true))});
 }
 
@@ -126,10 +126,10 @@ TEST_CASE("Packet ids wrap from 65535 to 1 and skip ids still in flight") {
 TEST_CASE("Deliveries before the CONNECT or after the close are dropped") {
     FakeHost host;
     Protocol protocol{host};
-    CHECK(protocol.deliver("a/b", text("early"), q1, false).empty());
+    CHECK(protocol.deliver(publish_of("a/b", "early", q1)).empty());
     protocol.on_packet(connect);
     protocol.close(Reason::server_initiated_disconnect);
-    CHECK(protocol.deliver("a/b", text("late"), q1, false).empty());
+    CHECK(protocol.deliver(publish_of("a/b", "late", q1)).empty());
     REQUIRE(host.ended_calls.size() == 1);
     CHECK(host.ended_calls[0].unacknowledged.empty());
 }
@@ -167,7 +167,7 @@ std::vector<Step> whole_session(FakeHost& host) {
     return {
         {connect, {send(Connack{}), keep_alive_of(90s)}},
         {Subscribe{1, {{"a/b", q1}, {"c/#", q0}}},
-         {send(Suback{1, {SubackReturnCode::granted_qos_1, SubackReturnCode::granted_qos_0}}),
+         {send(Suback{1, {ReasonCode::granted_qos_1, ReasonCode::success}}),
           send(publish_of("a/b", "retained", q1, 1, true))},
          {"retained"}},
         {publish_of("a/b", "up", q1, 7), {send(Puback{7})}, {"retained"}},

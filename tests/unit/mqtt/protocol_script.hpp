@@ -30,27 +30,27 @@ inline std::string as_text(const Bytes& value) {
 
 class FakeHost final : public ProtocolHost {
 public:
-    struct Ended {
-        DisconnectReason reason;
-        std::optional<Will> will;
-        std::vector<Publish> unacknowledged;
-    };
+    using Ended = Ending;
 
     // ---- answers, set by a test before it runs ----
     ConnectResult connect_answer{};
     std::set<std::string, std::less<>> denied_publish;                  // topics
     std::set<std::string, std::less<>> denied_subscribe;                // filters
     std::map<std::string, std::vector<Publish>, std::less<>> retained;  // by filter
+    std::set<std::string, std::less<>> existing;  // filters the session already subscribed
 
     // ---- what the protocol asked, in order ----
     std::vector<std::string> calls;  // "connect dev", "publish a/b", "ended CLIENT_ERROR", …
     std::vector<Connect> connects;
+    std::vector<SessionRequest> sessions;
     std::vector<Publish> published;
+    std::vector<Subscription> subscriptions;
     std::vector<Ended> ended_calls;
 
-    ConnectResult connect(const Connect& connect) override {
+    ConnectResult connect(const Connect& connect, const SessionRequest& session) override {
         calls.push_back("connect " + connect.client_id);
         connects.push_back(connect);
+        sessions.push_back(session);
         return connect_answer;
     }
     bool authorize_publish(std::string_view topic, bool retain) override {
@@ -65,19 +65,33 @@ public:
         calls.push_back("authorize_subscribe " + std::string(filter));
         return !denied_subscribe.contains(filter);
     }
-    std::vector<Publish> subscribe(std::string_view filter, QoS granted) override {
-        calls.push_back("subscribe " + std::string(filter) + " " +
-                        std::to_string(static_cast<int>(granted)));
+    SubscribeResult subscribe(const Subscription& subscription, QoS granted) override {
+        const auto& filter = subscription.filter;
+        calls.push_back("subscribe " + filter + " " + std::to_string(static_cast<int>(granted)));
+        subscriptions.push_back(subscription);
         const auto found = retained.find(filter);
-        return found == retained.end() ? std::vector<Publish>{} : found->second;
+        return {existing.contains(filter),
+                found == retained.end() ? std::vector<Publish>{} : found->second};
     }
     void unsubscribe(std::string_view filter) override {
         calls.push_back("unsubscribe " + std::string(filter));
     }
-    void ended(DisconnectReason reason, std::optional<Will> will,
-               std::vector<Publish> unacknowledged) override {
-        calls.push_back("ended " + std::string(to_string(reason)));
-        ended_calls.push_back({reason, std::move(will), std::move(unacknowledged)});
+    void subscribed(const std::vector<std::string>& filters) override {
+        calls.push_back("subscribed " + joined(filters));
+    }
+    void unsubscribed(const std::vector<std::string>& filters) override {
+        calls.push_back("unsubscribed " + joined(filters));
+    }
+    void ended(Ending ending) override {
+        calls.push_back("ended " + std::string(to_string(ending.reason)));
+        ended_calls.push_back(std::move(ending));
+    }
+
+private:
+    static std::string joined(const std::vector<std::string>& filters) {
+        std::string out;
+        for (const auto& filter : filters) out += (out.empty() ? "" : ",") + filter;
+        return out;
     }
 };
 
@@ -95,8 +109,10 @@ using Input = std::variant<Packet, Deliver, KeepAliveExpired>;
 inline Actions apply(Protocol& protocol, const Input& input) {
     if (const auto* packet = std::get_if<Packet>(&input)) return protocol.on_packet(*packet);
     if (const auto* deliver = std::get_if<Deliver>(&input))
-        return protocol.deliver(deliver->topic, text(deliver->payload), deliver->qos,
-                                deliver->retain);
+        return protocol.deliver(Publish{.qos = deliver->qos,
+                                        .retain = deliver->retain,
+                                        .topic = deliver->topic,
+                                        .payload = text(deliver->payload)});
     return protocol.on_keep_alive_expired();
 }
 
@@ -123,12 +139,13 @@ inline std::string describe_packet(const Packet& packet) {
             << " clean=" << p->clean_session << (p->will ? " will=" + p->will->topic : "");
     if (const auto* p = std::get_if<Connack>(&packet))
         out << " session_present=" << p->session_present
-            << " code=" << static_cast<int>(p->return_code);
+            << " code=" << static_cast<int>(p->reason_code);
     if (const auto* p = std::get_if<Publish>(&packet))
         out << " '" << p->topic << "' qos=" << static_cast<int>(p->qos) << " id=" << p->packet_id
             << " retain=" << p->retain << " dup=" << p->dup << " payload='" << as_text(p->payload)
-            << "'";
-    if (const auto* p = std::get_if<Puback>(&packet)) out << " id=" << p->packet_id;
+            << "'" << (p->topic_alias ? " alias=" + std::to_string(*p->topic_alias) : "");
+    if (const auto* p = std::get_if<Puback>(&packet))
+        out << " id=" << p->packet_id << " code=" << static_cast<int>(p->reason_code);
     if (const auto* p = std::get_if<Subscribe>(&packet)) {
         out << " id=" << p->packet_id;
         for (const auto& s : p->subscriptions)
@@ -136,8 +153,10 @@ inline std::string describe_packet(const Packet& packet) {
     }
     if (const auto* p = std::get_if<Suback>(&packet)) {
         out << " id=" << p->packet_id << " codes=";
-        for (const auto code : p->return_codes) out << static_cast<int>(code) << ",";
+        for (const auto code : p->reason_codes) out << static_cast<int>(code) << ",";
     }
+    if (const auto* p = std::get_if<Disconnect>(&packet))
+        out << " code=" << static_cast<int>(p->reason_code);
     if (const auto* p = std::get_if<Unsubscribe>(&packet)) {
         out << " id=" << p->packet_id;
         for (const auto& filter : p->filters) out << " '" << filter << "'";

@@ -22,7 +22,7 @@ Connect connect_of(std::string client_id = "dev", std::uint16_t keep_alive = 60)
     return Connect{.keep_alive = keep_alive, .client_id = std::move(client_id), .will = will};
 }
 
-const Action connack_accepted = send(Connack{false, ConnectReturnCode::accepted});
+const Action connack_accepted = send(Connack{false, ReasonCode::success});
 
 // A protocol whose CONNECT (keep-alive 60 s, with `will`) the host has accepted.
 struct Connected {
@@ -48,7 +48,7 @@ TEST_CASE("A CONNECT the host accepts gets a CONNACK and starts the keep-alive w
     host.connect_answer.session_present = GENERATE(false, true);
     Protocol protocol{host};
     CHECK(protocol.on_packet(connect_of("sensor-1")) ==
-          Actions{send(Connack{host.connect_answer.session_present, ConnectReturnCode::accepted}),
+          Actions{send(Connack{host.connect_answer.session_present, ReasonCode::success}),
                   keep_alive_of(90s)});
     CHECK(protocol.connected());
     CHECK(protocol.client_id() == "sensor-1");
@@ -59,9 +59,9 @@ TEST_CASE("A CONNECT the host accepts gets a CONNACK and starts the keep-alive w
 
 TEST_CASE("A CONNECT the policy denies is closed without a CONNACK") {
     FakeHost host;
-    host.connect_answer.code = std::nullopt;  // docs/aws/iot-core.md §5.3, MQTT 3.1.1
+    host.connect_answer.code = ReasonCode::not_authorized;  // docs/aws/iot-core.md §5.3
     Protocol protocol{host};
-    CHECK(protocol.on_packet(connect_of()) == Actions{closes(Reason::forbidden_access)});
+    CHECK(protocol.on_packet(connect_of()) == Actions{closes(Reason::auth_error)});
     CHECK_FALSE(protocol.connected());
     CHECK(host.ended_calls.empty());  // no session was started, so none ends
     CHECK(protocol.on_packet(Pingreq{}).empty());
@@ -69,11 +69,10 @@ TEST_CASE("A CONNECT the policy denies is closed without a CONNACK") {
 }
 
 TEST_CASE("A CONNECT the host refuses with a code gets that CONNACK, then the connection closes") {
-    const auto [code, reason] = GENERATE(table<ConnectReturnCode, Reason>({
-        {ConnectReturnCode::not_authorized, Reason::forbidden_access},
-        {ConnectReturnCode::bad_user_name_or_password, Reason::forbidden_access},
-        {ConnectReturnCode::server_unavailable, Reason::server_initiated_disconnect},
-        {ConnectReturnCode::identifier_rejected, Reason::client_error},
+    const auto [code, reason] = GENERATE(table<ReasonCode, Reason>({
+        {ReasonCode::bad_user_name_or_password, Reason::auth_error},
+        {ReasonCode::server_unavailable, Reason::server_initiated_disconnect},
+        {ReasonCode::client_identifier_not_valid, Reason::client_error},
     }));
     FakeHost host;
     host.connect_answer = {code, true};  // a session must never be reported with a refusal
@@ -100,7 +99,7 @@ TEST_CASE("A client id over 128 bytes, or empty without a clean session, gets CO
         REQUIRE(host.connects.size() == 1);
         CHECK(host.connects[0].client_id == client_id);
     } else {
-        CHECK(actions == Actions{send(Connack{false, ConnectReturnCode::identifier_rejected}),
+        CHECK(actions == Actions{send(Connack{false, ReasonCode::client_identifier_not_valid}),
                                  closes(Reason::client_error)});
         CHECK(host.calls.empty());  // the host is not even asked
     }
@@ -127,11 +126,10 @@ TEST_CASE("Keep-alive requests are clamped to 30..1200 s and time out after 1.5 
 
 TEST_CASE("A will AWS could never publish closes the CONNECT without a CONNACK") {
     const auto [topic, qos, retain, reason] = GENERATE(table<std::string, QoS, bool, Reason>({
-        // No QoS 2 (docs/aws/iot-core.md §6.2).
-        {"dev/status", QoS::exactly_once, false, Reason::client_error},
+        {"dev/status", QoS::exactly_once, false, Reason::client_error},         // no QoS 2 (§6.2)
         {"a/b/c/d/e/f/g/h/i", QoS::at_most_once, false, Reason::client_error},  // 8 slashes
-        {"$aws/events/presence/connected/x", QoS::at_most_once, false, Reason::forbidden_access},
-        {"$aws/things/t/shadow/update", QoS::at_most_once, true, Reason::forbidden_access},
+        {"$aws/events/presence/connected/x", QoS::at_most_once, false, Reason::client_error},
+        {"$aws/things/t/shadow/update", QoS::at_most_once, true, Reason::client_error},
     }));
     FakeHost host;
     Protocol protocol{host};
@@ -178,9 +176,9 @@ TEST_CASE("A PUBLISH the policy denies closes the connection, never PUBACKed, wi
     c.host.denied_publish.insert("a/secret");
     const auto qos = GENERATE(QoS::at_most_once, QoS::at_least_once);
     CHECK(c.protocol.on_packet(publish_of("a/secret", "x", qos, 3)) ==
-          Actions{closes(Reason::forbidden_access)});  // docs/aws/iot-core.md §5.3
+          Actions{closes(Reason::auth_error)});  // docs/aws/iot-core.md §5.3
     CHECK(c.host.published.empty());
-    c.check_ended_with_will(Reason::forbidden_access);
+    c.check_ended_with_will(Reason::auth_error);
     CHECK(c.protocol.on_packet(publish_of("a/b", "y", QoS::at_least_once, 4)).empty());
     CHECK(c.protocol.close(Reason::connection_lost).empty());
     CHECK(c.host.ended_calls.size() == 1);
@@ -200,8 +198,8 @@ TEST_CASE("Clients may publish only to AWS's request topics among the reserved o
         CHECK(actions == Actions{send(Puback{5})});
         CHECK(c.host.published.size() == 1);
     } else {
-        CHECK(actions == Actions{closes(Reason::forbidden_access)});  // docs/aws/iot-core.md §6.2
-        CHECK(c.host.calls == std::vector<std::string>{"ended FORBIDDEN_ACCESS"});
+        CHECK(actions == Actions{closes(Reason::client_error)});  // docs/aws/iot-core.md §6.2
+        CHECK(c.host.calls == std::vector<std::string>{"ended CLIENT_ERROR"});
     }
 }
 
@@ -209,7 +207,7 @@ TEST_CASE("A retained PUBLISH to a reserved topic closes the connection") {
     Connected c;
     CHECK(c.protocol.on_packet(
               publish_of("$aws/things/t/shadow/update", "{}", QoS::at_most_once, 0, true)) ==
-          Actions{closes(Reason::forbidden_access)});  // docs/aws/iot-core.md §6.2
+          Actions{closes(Reason::client_error)});  // docs/aws/iot-core.md §6.2
     CHECK(c.host.published.empty());
 }
 
@@ -256,13 +254,13 @@ TEST_CASE("A SUBSCRIBE is granted at most QoS 1 for each filter, in order") {
                                          {{"a/+", QoS::exactly_once},
                                           {"b/#", QoS::at_most_once},
                                           {"$share/g/c", QoS::at_least_once}}}) ==
-          Actions{send(Suback{4,
-                              {SubackReturnCode::granted_qos_1, SubackReturnCode::granted_qos_0,
-                               SubackReturnCode::granted_qos_1}})});
+          Actions{send(Suback{
+              4, {ReasonCode::granted_qos_1, ReasonCode::success, ReasonCode::granted_qos_1}})});
     CHECK(c.host.calls ==
           std::vector<std::string>{"authorize_subscribe a/+", "authorize_subscribe b/#",
                                    "authorize_subscribe $share/g/c", "subscribe a/+ 1",
-                                   "subscribe b/# 0", "subscribe $share/g/c 1"});
+                                   "subscribe b/# 0", "subscribe $share/g/c 1",
+                                   "subscribed a/+,b/#,$share/g/c"});
 }
 
 TEST_CASE("A SUBSCRIBE with a denied filter closes the connection without a SUBACK") {
@@ -272,24 +270,23 @@ TEST_CASE("A SUBSCRIBE with a denied filter closes the connection without a SUBA
                                          {{"a/b", QoS::at_least_once},
                                           {"b/secret", QoS::at_least_once},
                                           {"c/d", QoS::at_least_once}}}) ==
-          Actions{closes(Reason::forbidden_access)});  // docs/aws/iot-core.md §5.3
+          Actions{closes(Reason::auth_error)});  // docs/aws/iot-core.md §5.3
     // Nothing was recorded for the filter before the denied one.
     CHECK(c.host.calls == std::vector<std::string>{"authorize_subscribe a/b",
                                                    "authorize_subscribe b/secret",
-                                                   "ended FORBIDDEN_ACCESS"});
-    c.check_ended_with_will(Reason::forbidden_access);
+                                                   "ended AUTH_ERROR"});
+    c.check_ended_with_will(Reason::auth_error);
 }
 
 TEST_CASE("Retained messages follow the SUBACK with RETAIN set and at most the granted QoS") {
     Connected c;
     c.host.retained["a/b"] = {publish_of("a/b", "one", QoS::at_least_once)};
     c.host.retained["c/d"] = {publish_of("c/d", "two", QoS::at_least_once)};
-    CHECK(
-        c.protocol.on_packet(
-            Subscribe{9, {{"a/b", QoS::at_least_once}, {"c/d", QoS::at_most_once}}}) ==
-        Actions{send(Suback{9, {SubackReturnCode::granted_qos_1, SubackReturnCode::granted_qos_0}}),
-                send(publish_of("a/b", "one", QoS::at_least_once, 1, true)),  // [MQTT-3.3.1-8]
-                send(publish_of("c/d", "two", QoS::at_most_once, 0, true))});
+    CHECK(c.protocol.on_packet(
+              Subscribe{9, {{"a/b", QoS::at_least_once}, {"c/d", QoS::at_most_once}}}) ==
+          Actions{send(Suback{9, {ReasonCode::granted_qos_1, ReasonCode::success}}),
+                  send(publish_of("a/b", "one", QoS::at_least_once, 1, true)),  // [MQTT-3.3.1-8]
+                  send(publish_of("c/d", "two", QoS::at_most_once, 0, true))});
     CHECK(c.protocol.on_packet(Puback{1}).empty());
 }
 
@@ -326,7 +323,8 @@ TEST_CASE("A filter over AWS's limits in a SUBSCRIBE closes the connection") {
 TEST_CASE("An UNSUBSCRIBE removes each filter and is acknowledged") {
     Connected c;
     CHECK(c.protocol.on_packet(Unsubscribe{6, {"a/b", "c/#"}}) == Actions{send(Unsuback{6})});
-    CHECK(c.host.calls == std::vector<std::string>{"unsubscribe a/b", "unsubscribe c/#"});
+    CHECK(c.host.calls ==
+          std::vector<std::string>{"unsubscribe a/b", "unsubscribe c/#", "unsubscribed a/b,c/#"});
 }
 
 TEST_CASE("A PINGREQ is answered with a PINGRESP") {
@@ -357,7 +355,7 @@ TEST_CASE("Disconnect reasons are spelled as in AWS's lifecycle events") {
         {Reason::client_error, "CLIENT_ERROR"},
         {Reason::connection_lost, "CONNECTION_LOST"},
         {Reason::duplicate_clientid, "DUPLICATE_CLIENTID"},
-        {Reason::forbidden_access, "FORBIDDEN_ACCESS"},
+        {Reason::auth_error, "AUTH_ERROR"},
         {Reason::mqtt_keep_alive_timeout, "MQTT_KEEP_ALIVE_TIMEOUT"},
         {Reason::server_initiated_disconnect, "SERVER_INITIATED_DISCONNECT"},
     }));

@@ -85,7 +85,7 @@ private:
 // A bus subscriber that keeps what it receives.
 class Recorder final : public iotemu::bus::Subscriber {
 public:
-    void deliver(const iotemu::bus::Message& message, iotemu::mqtt::QoS qos) override {
+    void deliver(const iotemu::bus::Message& message, iotemu::mqtt::QoS qos, bool) override {
         {
             const std::lock_guard lock(mutex_);
             messages_.push_back(message);
