@@ -80,6 +80,7 @@ void run_rule(const std::shared_ptr<const TopicRule>& rule, const bus::Message& 
     context.timestamp_ms = message.timestamp_ms != 0 ? message.timestamp_ms : epoch_millis(now());
     context.account_id = account_id;
     context.trace_id = random_uuid();
+    context.properties = message.properties;
     const auto output = sql::evaluate(rule->statement, std::string_view(message.payload), context);
     if (!output) {
         log::debug("rules", "rule '", rule->rule_name, "' not fired by '", context.topic,

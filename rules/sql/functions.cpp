@@ -3,6 +3,7 @@
 //
 // Supported (AWS names; * = needs SQL 2016-03-23+):
 //   context   accountid clientid newuuid principal rand sql_version timestamp topic traceid
+//             get_mqtt_property* get_user_properties*
 //   types     get isnull isundefined* nanvl cast(x AS type) transform*
 //   encoding  encode* decode* (base64 only) md5 sha1 sha224 sha256 sha384
 //             sha512
@@ -13,8 +14,7 @@
 //             cosh exp floor ln log mod power remainder round sign sin sinh sqrt tan tanh trunc
 // Known to AWS but refused at parse time here (they reach other services or need Joda time):
 //   aws_lambda get_dynamodb get_secret get_thing_shadow get_registry_data
-//   machinelearning_predict parse_time time_to_epoch md2 get_mqtt_property
-//   get_user_properties
+//   machinelearning_predict parse_time time_to_epoch md2
 #include "rules/sql/functions.hpp"
 
 #include <array>
@@ -68,6 +68,41 @@ Json fn_timestamp(Args, const CallEnv& env) { return env.context.timestamp_ms; }
 Json fn_accountid(Args, const CallEnv& env) { return env.context.account_id; }
 Json fn_newuuid(Args, const CallEnv&) { return random_uuid(); }
 Json fn_sql_version(Args, const CallEnv& env) { return std::string(to_string(env.version)); }
+
+// The MQTT 5 headers a rule may read by name [DG iot-sql-functions get_mqtt_property]:
+// format_indicator as AWS's enum names, correlation_data in base64; Undefined when absent.
+Json fn_get_mqtt_property(Args args, const CallEnv& env) {
+    if (!args[0].is_string()) return undefined();
+    const auto& name = args[0].get_ref<const std::string&>();
+    const auto& properties = env.context.properties;
+    const auto text = [](const std::optional<std::string>& value) {
+        return value ? Json(*value) : undefined();
+    };
+    if (name == "format_indicator")
+        return properties.payload_format_indicator.value_or(0) == 1 ? "UTF8_DATA"
+                                                                    : "UNSPECIFIED_BYTES";
+    if (name == "content_type") return text(properties.content_type);
+    if (name == "response_topic") return text(properties.response_topic);
+    if (name == "correlation_data")
+        return properties.correlation_data ? Json(base64_encode(*properties.correlation_data))
+                                           : undefined();
+    return undefined();
+}
+
+// MQTT 5 user properties [DG iot-sql-functions get_user_properties]: with a key, the values
+// under it in order (names may repeat); without, every pair as a one-key object, in order.
+// Undefined when there are none.
+Json fn_get_user_properties(Args args, const CallEnv& env) {
+    if (!args.empty() && !args[0].is_string()) return undefined();
+    Json out = Json::array();
+    for (const auto& [name, value] : env.context.properties.user_properties) {
+        if (args.empty())
+            out.push_back(Json{{name, value}});
+        else if (name == args[0].get_ref<const std::string&>())
+            out.push_back(value);
+    }
+    return out.empty() ? undefined() : out;
+}
 
 Json fn_rand(Args, const CallEnv&) {
     // 53 random bits over 2^53: uniform in [0, 1) at double precision.
@@ -174,8 +209,8 @@ constexpr std::array<Function, 33> core_table = {{
     {"machinelearning_predict", v1, 3, 3, nullptr},
     {"parse_time", v2, 2, 3, nullptr},
     {"time_to_epoch", v2, 2, 2, nullptr},
-    {"get_mqtt_property", v2, 1, 1, nullptr},
-    {"get_user_properties", v2, 0, 1, nullptr},
+    {"get_mqtt_property", v2, 1, 1, fn_get_mqtt_property},
+    {"get_user_properties", v2, 0, 1, fn_get_user_properties},
 }};
 
 Json cast_to_decimal(const Json& value, SqlVersion version) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/result.hpp"
+#include "mqtt/message_properties.hpp"
 
 namespace iotemu::rules::sql {
 
@@ -62,6 +63,9 @@ struct Context {
     std::int64_t timestamp_ms = 0;  // timestamp(): when the rules engine saw the message
     std::string account_id;
     std::optional<std::string> trace_id;
+    // What get_mqtt_property() and get_user_properties() read: the MQTT 5 properties the message
+    // was published with (none for MQTT 3.1.1).
+    mqtt::MessageProperties properties{};
 };
 
 // Runs WHERE then SELECT over a JSON payload. nullopt when WHERE is false or Undefined (no action

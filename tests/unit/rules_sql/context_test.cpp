@@ -63,3 +63,42 @@ TEST_CASE("timestamp, accountid, newuuid and rand fill in per message", "[sql][c
     CHECK((r >= 0.0 && r < 1.0));
     CHECK(value_of("newuuid() = newuuid()") == false);
 }
+
+TEST_CASE("get_mqtt_property reads the MQTT 5 headers a message was published with",
+          "[sql][context]") {
+    auto context = test_context();
+    context.properties = {.payload_format_indicator = 1,
+                          .content_type = "application/json",
+                          .response_topic = "reply/dev-1",
+                          .correlation_data = std::string("\x01\xFF", 2)};
+    const auto out =
+        run("SELECT get_mqtt_property('format_indicator') AS f, get_mqtt_property('content_type') "
+            "AS c, "
+            "get_mqtt_property('response_topic') AS r, get_mqtt_property('correlation_data') AS d, "
+            "get_mqtt_property('topic_alias') AS unknown FROM 'a/b'",
+            "{}", SqlVersion::v2016_03_23, context);
+    CHECK(out == json::parse(R"({"f":"UTF8_DATA","c":"application/json","r":"reply/dev-1",
+                                 "d":"Af8="})"));
+    // A 3.1.1 message: bytes of no declared format, the rest Undefined.
+    const auto plain =
+        run("SELECT get_mqtt_property('format_indicator') AS f, "
+            "get_mqtt_property('content_type') AS c FROM 'a/b'",
+            "{}");
+    CHECK(plain == json::parse(R"({"f":"UNSPECIFIED_BYTES"})"));
+}
+
+TEST_CASE("get_user_properties gives the values of one name, or every pair, in order",
+          "[sql][context]") {
+    auto context = test_context();
+    context.properties.user_properties = {{"k", "v1"}, {"o", "x"}, {"k", "v2"}};
+    CHECK(value_of("get_user_properties('k')", "{}", SqlVersion::v2016_03_23, context) ==
+          json::parse(R"(["v1","v2"])"));
+    CHECK(value_of("get_user_properties()", "{}", SqlVersion::v2016_03_23, context) ==
+          json::parse(R"([{"k":"v1"},{"o":"x"},{"k":"v2"}])"));
+    CHECK(is_empty_payload(
+        value_of("get_user_properties('none')", "{}", SqlVersion::v2016_03_23, context)));
+    CHECK(is_empty_payload(value_of("get_user_properties()")));  // no user properties at all
+    const auto routed = run("SELECT * FROM 'a/b' WHERE get_user_properties('o')[0] = 'x'",
+                            R"({"n":1})", SqlVersion::v2016_03_23, context);
+    CHECK(routed == json::parse(R"({"n":1})"));
+}
