@@ -1,6 +1,5 @@
 // iot-emulator's entry point: flags, logging, start, ready file, serve until signalled.
 #include <exception>
-#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -23,17 +22,7 @@ int main(int argc, char** argv) {
         const auto& endpoints = emulator.endpoints();
         if (options->ready_file) app::write_ready_file(*options->ready_file, endpoints);
         log::info("emulator", "ready: ", app::ready_json(endpoints));
-        std::cout << "iot-emulator is ready\n"
-                  << "  iot and iot-data (aws --endpoint-url): " << endpoints.api_endpoint() << '\n'
-                  << "  MQTT over mutual TLS:                  " << endpoints.host << ':'
-                  << endpoints.mqtt_port << '\n'
-                  << "  HTTPS data plane (POST /topics/...):   " << endpoints.https_endpoint()
-                  << '\n'
-                  << "  server CA file (--cafile):             "
-                  << std::filesystem::absolute(endpoints.server_ca_file).lexically_normal().string()
-                  << '\n'
-                  << "  region " << endpoints.region << ", account " << endpoints.account_id
-                  << std::endl;
+        std::cout << app::banner(endpoints) << std::flush;
         emulator.run();
         log::info("emulator", "stopped");
         return 0;

@@ -1,8 +1,10 @@
 // Temp file + rename: a reader sees either no file or the whole JSON, never half of it.
 #include "app/ready_file.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +36,26 @@ std::string ready_json(const Endpoints& e) {
     };
     if (e.alpn_port) ready["alpn_port"] = *e.alpn_port;
     return ready.dump();
+}
+
+std::string banner(const Endpoints& e) {
+    const auto address = [&](std::uint16_t port) { return e.host + ":" + std::to_string(port); };
+    const std::pair<std::string_view, std::string> lines[] = {
+        {"iot and iot-data (aws --endpoint-url):", e.api_endpoint()},
+        {"MQTT 3.1.1 and 5 over mutual TLS:", address(e.mqtt_port)},
+        {"HTTPS data plane (POST /topics/...):", e.https_endpoint()},
+        {"by ALPN x-amzn-mqtt-ca, x-amzn-http-ca:",
+         e.alpn_port ? address(*e.alpn_port) : "off (--alpn-port)"},
+        {"server CA file (--cafile):",
+         std::filesystem::absolute(e.server_ca_file).lexically_normal().string()},
+    };
+    std::size_t width = 0;
+    for (const auto& [label, value] : lines) width = std::max(width, label.size());
+    std::string out = "iot-emulator is ready\n";
+    for (const auto& [label, value] : lines)
+        out +=
+            "  " + std::string(label) + std::string(width + 1 - label.size(), ' ') + value + '\n';
+    return out + "  region " + e.region + ", account " + e.account_id + '\n';
 }
 
 void write_ready_file(const std::filesystem::path& path, const Endpoints& endpoints) {

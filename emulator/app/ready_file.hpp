@@ -1,6 +1,6 @@
-// The ready file: the emulator's endpoints as one JSON object, written atomically once every
-// listener is bound, so tests read it instead of sleeping. Keys never change meaning; later
-// listeners add keys.
+// The emulator's endpoints as people and programs read them: the ready file, one JSON object
+// written atomically once every listener is bound, so tests read it instead of sleeping (keys
+// never change meaning; later listeners add keys), and the start-up banner naming every listener.
 #pragma once
 
 #include <cstdint>
@@ -26,5 +26,7 @@ struct Endpoints {
 
 std::string ready_json(const Endpoints& endpoints);
 void write_ready_file(const std::filesystem::path& path, const Endpoints& endpoints);
+// "iot-emulator is ready", then one line per listener and the CA file clients trust.
+std::string banner(const Endpoints& endpoints);
 
 }  // namespace iotemu::app
