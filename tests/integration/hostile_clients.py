@@ -1,5 +1,6 @@
-"""Hostile MQTT clients for hostile_clients.test.sh; each must be dropped promptly while an
-honest client on another connection still gets CONNACK. Standard library only."""
+"""Hostile MQTT clients for hostile_clients.test.sh; each must be dropped promptly (MQTT 5 ones
+after the CONNACK or DISCONNECT that says why) while an honest client on another connection still
+gets CONNACK. Standard library only."""
 import socket
 import ssl
 import sys
@@ -76,7 +77,54 @@ raw.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 assert closed_by_server(raw), "plain text on the TLS port was not dropped"
 raw.close()
 
-# 6. A CONNECT that never comes after the handshake is dropped by the connect timeout; the
+# 6. MQTT 5: broken properties, an unsupported level, and packets AWS refuses. Each gets the
+#    reason code AWS's CONNACK or DISCONNECT carries, then the connection is closed.
+def v5_connect(properties=b"", client_id=b"v5"):
+    variable = b"\x00\x04MQTT\x05\x02\x00\x3c" + bytes([len(properties)]) + properties
+    body = variable + len(client_id).to_bytes(2, "big") + client_id
+    return bytes([0x10, len(body)]) + body
+
+
+def refused_connect(packet, what):
+    """The CONNACK the server answers `packet` with, before it closes the connection."""
+    s = tls_connection()
+    s.sendall(packet)
+    s.settimeout(10)
+    answer = s.recv(4096)
+    assert closed_by_server(s), f"{what}: the connection stayed open"
+    s.close()
+    return answer
+
+
+for what, properties, code in [("a property given twice", b"\x11\0\0\0\x01\x11\0\0\0\x02", 0x82),
+                               ("an unknown property", b"\x7f\x00", 0x81),
+                               ("Receive Maximum 0", b"\x21\x00\x00", 0x82)]:
+    answer = refused_connect(v5_connect(properties), what)
+    assert answer[:1] == b"\x20" and answer[3] == code, f"{what}: CONNACK {answer!r}, want {code:#x}"
+# A level nobody speaks gets 3.1.1's CONNACK 0x01, which every client can read.
+answer = refused_connect(b"\x10\x0d\x00\x04MQTT\x06\x02\x00\x00\x00\x00\x00", "level 6")
+assert answer == b"\x20\x02\x00\x01", f"protocol level 6: got {answer!r}"
+for what, packet, code in [
+    ("topic alias 0", b"\x30\x08\x00\x01t\x03\x23\x00\x00p", 0x94),
+    ("topic alias 9", b"\x30\x08\x00\x01t\x03\x23\x00\x09p", 0x94),
+    ("a subscription identifier", b"\x82\x09\x00\x01\x02\x0b\x01\x00\x01t\x00", 0xA1),
+    ("AUTH", b"\xf0\x00", 0x82),
+    ("PUBLISH QoS 2", b"\x34\x07\x00\x01t\x00\x01\x00p", 0x9B),
+    ("a property length past the packet", b"\x30\x05\x00\x01t\x7fp", 0x81),
+]:
+    s = tls_connection()
+    s.sendall(v5_connect(client_id=b"v5-hostile"))
+    s.settimeout(10)
+    connack = s.recv(4096)
+    assert connack[:1] == b"\x20" and connack[3:4] == b"\x00", f"{what}: CONNACK {connack!r}"
+    s.sendall(packet)
+    answer = s.recv(4096)
+    assert answer[:1] == b"\xe0" and answer[2] == code, f"{what}: got {answer!r}, want DISCONNECT {code:#x}"
+    assert closed_by_server(s), f"{what}: the connection stayed open"
+    s.close()
+honest_client_connects("honest-after-v5")
+
+# 7. A CONNECT that never comes after the handshake is dropped by the connect timeout; the
 #    honest client is served meanwhile.
 idle = tls_connection()
 honest_client_connects("honest-during-idle")

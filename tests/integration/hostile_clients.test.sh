@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A hostile client neither crashes the broker nor stalls others: garbage after TLS, a 256 MB
 # remaining length, a handshake that never finishes, plain text on the TLS port, a PUBLISH before
-# CONNECT. Meanwhile a well-behaved client keeps publishing and receiving.
+# CONNECT, and MQTT 5 packets AWS refuses (broken properties, an unsupported level, topic alias 0,
+# subscription identifiers, AUTH, QoS 2), each answered with its reason code before the close.
+# Meanwhile a well-behaved client keeps publishing and receiving.
 source "$(dirname "$0")/lib.sh"
 start_emulator
 cd "$WORK"
