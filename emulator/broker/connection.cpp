@@ -195,13 +195,18 @@ public:
             log::warn("broker", "client '", client_id_, "' missed ", dropped,
                       " QoS 1 messages it did not acknowledge in time");
         if (ending.will) publish_will(std::move(*ending.will), ending.session_expiry_seconds);
+        // Already routed: they go back to the session as they are, its expiry counting on.
+        const auto now_ms = epoch_millis(now());
         std::vector<bus::Message> redeliver;
         for (auto& p : ending.unacknowledged) {
-            auto message = message_of(p.topic, p.payload, p.qos, p.retain, p.properties);
-            message.publisher = 0;  // already routed: No Local no longer applies
+            bus::Message message;
+            message.topic = std::move(p.topic);
+            message.payload = to_text(p.payload);
+            message.qos = p.qos;
+            message.timestamp_ms = now_ms;
+            message.properties = std::move(p.properties);
             redeliver.push_back(std::move(message));
         }
-        const auto now_ms = epoch_millis(now());
         if (session_->detach(this, std::move(redeliver)))
             context_->connections.end_session(session_, ending.session_expiry_seconds, now_ms);
         context_->connections.release(client_id_, this);

@@ -94,9 +94,9 @@ std::optional<Refusal> refusal_of(std::string_view topic, std::size_t payload_by
     // and wills [obs shamblett/mqtt_client#232, bertmelis/espMqttClient#116]. We do the same.
     if (qos == QoS::exactly_once)
         return Refusal{ReasonCode::qos_not_supported, DisconnectReason::client_error};
-    if (payload_bytes > limits.max_payload_bytes)  // lifecycle reason CLIENT_ERROR (§6.3)
+    if (payload_bytes > limits.max_payload_bytes)  // CLIENT_ERROR (docs/aws/iot-core.md §6.3)
         return Refusal{ReasonCode::packet_too_large, DisconnectReason::client_error};
-    if (!is_valid_topic_name(topic) || !within_aws_topic_limits(topic))  // §6.3
+    if (!is_valid_topic_name(topic) || !within_aws_topic_limits(topic))  // iot-core.md §6.3
         return Refusal{ReasonCode::topic_name_invalid, DisconnectReason::client_error};
     // `$` topics are AWS's; publishing where AWS only publishes "can result in a terminated
     // connection" (docs/aws/iot-core.md §6.2), and retained messages are not allowed on any.
@@ -144,7 +144,7 @@ Actions Protocol::on_packet(Packet packet) {
         case PacketType::disconnect:
             return state.on_disconnect(std::get<Disconnect>(packet));
         case PacketType::connect:  // [MQTT-3.1.0-2]: a second CONNECT is a protocol violation
-        case PacketType::pubrec:   // the QoS 2 flow, which AWS does not support (§6.2)
+        case PacketType::pubrec:   // the QoS 2 flow, which AWS does not support
         case PacketType::pubrel:
         case PacketType::pubcomp:
         case PacketType::connack:  // only a server sends these
@@ -158,6 +158,7 @@ Actions Protocol::on_packet(Packet packet) {
 
 Actions Protocol::on_decode_error(const DecodeError& error, ProtocolVersion version) {
     State& state = *state_;
+    if (state.phase == Phase::closed) return {};
     if (state.phase == Phase::awaiting_connect) {
         state.version = version;
         return state.refuse_connect(error.code, error.message);
@@ -171,7 +172,7 @@ Actions Protocol::on_decode_error(const DecodeError& error, ProtocolVersion vers
 Actions Protocol::deliver(Publish message) {
     State& state = *state_;
     if (state.phase != Phase::connected) return {};
-    message.qos = std::min(message.qos, QoS::at_least_once);  // AWS's maximum QoS (§6.2)
+    message.qos = std::min(message.qos, QoS::at_least_once);  // AWS's maximum QoS
     message.topic_alias.reset();  // per hop: this connection's are given when it is sent
     message.subscription_identifiers.clear();
     if (state.client_maximum_packet && state.is_v5()) {
@@ -208,8 +209,8 @@ Actions Protocol::State::on_connect(Connect connect) {
     version = connect.version();
     client_id = connect.client_id;
     const auto& properties = connect.properties;
-    // AWS allows 128 bytes (§6.3). An empty client id needs a clean session in 3.1.1
-    // [MQTT-3.1.3-8]; otherwise the host names the client ([MQTT-3.1.3-6], MQTT 5 too).
+    // AWS allows 128 bytes (docs/aws/iot-core.md §6.3). An empty client id needs a clean session
+    // in 3.1.1 [MQTT-3.1.3-8]; otherwise the host names the client ([MQTT-3.1.3-6], MQTT 5 too).
     if (connect.client_id.size() > limits.max_client_id_bytes ||
         (!is_v5() && connect.client_id.empty() && !connect.clean_session))
         return refuse_connect(ReasonCode::client_identifier_not_valid);
@@ -235,7 +236,8 @@ Actions Protocol::State::on_connect(Connect connect) {
     };
     const auto answer = host.connect(connect, session);
     if (answer.code != ReasonCode::success) {
-        // Over 3.1.1 AWS closes a CONNECT its policy denies without a CONNACK (§5.3).
+        // Over 3.1.1 AWS closes a CONNECT its policy denies without a CONNACK
+        // (docs/aws/iot-core.md §5.3).
         if (!is_v5() && answer.code == ReasonCode::not_authorized)
             return end(DisconnectReason::auth_error);
         return refuse_connect(answer.code);
@@ -313,13 +315,14 @@ Actions Protocol::State::on_publish(Publish publish) {
         if (!is_v5() || ends_connection(refusal->code)) return end(refusal->reason, refusal->code);
         return acknowledge(publish, refusal->code);
     }
-    // A PUBLISH the policy denies: 3.1.1 ends the connection, QoS 1 without a PUBACK (§5.3);
-    // MQTT 5 gets PUBACK 0x87 and stays connected (docs/aws/data-plane.md §1.4).
+    // A PUBLISH the policy denies: 3.1.1 ends the connection, QoS 1 without a PUBACK
+    // (docs/aws/iot-core.md §5.3); MQTT 5 gets PUBACK 0x87 and stays connected
+    // (docs/aws/data-plane.md §1.4).
     if (!host.authorize_publish(publish.topic, publish.retain)) {
         if (!is_v5()) return end(DisconnectReason::auth_error);
         return acknowledge(publish, ReasonCode::not_authorized);
     }
-    // AWS does not support DUP (§6.2): a resent message is routed like a new one.
+    // AWS does not support DUP (docs/aws/iot-core.md §6.2): a resent message is routed anew.
     publish.dup = false;
     host.publish(publish);
     return acknowledge(publish, ReasonCode::success);
@@ -337,7 +340,8 @@ Actions Protocol::State::on_puback(PacketId id) {
     return actions;
 }
 
-// QoS 0 goes out now; QoS 1 through the window, which may hold it back in order (§6.3).
+// QoS 0 goes out now; QoS 1 through the window, which may hold it back in order
+// (docs/aws/iot-core.md §6.3).
 void Protocol::State::send(Publish message, Actions& actions) {
     message.dup = false;
     if (message.qos == QoS::at_most_once) {

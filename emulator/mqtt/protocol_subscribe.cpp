@@ -52,7 +52,8 @@ Actions Protocol::State::on_subscribe(const Subscribe& subscribe) {
             if (!is_usable_filter(subscriptions[i].filter))
                 codes[i] = ReasonCode::topic_filter_invalid;
         if (!is_v5() && any_failure(codes)) return end(DisconnectReason::client_error);
-        // 3.1.1: a filter the policy denies ends the connection without a SUBACK (§5.3). All are
+        // 3.1.1: a filter the policy denies ends the connection without a SUBACK
+        // (docs/aws/iot-core.md §5.3). All are
         // authorized before any is recorded, so a refused SUBSCRIBE leaves nothing behind.
         for (std::size_t i = 0; i < subscriptions.size(); ++i) {
             if (is_failure(codes[i]) || host.authorize_subscribe(subscriptions[i].filter)) continue;
@@ -66,7 +67,7 @@ Actions Protocol::State::on_subscribe(const Subscribe& subscribe) {
     for (std::size_t i = 0; i < subscriptions.size(); ++i) {
         if (is_failure(codes[i])) continue;
         const auto& subscription = subscriptions[i];
-        // A server may grant less than requested (§3.8.4); AWS grants at most QoS 1 (§6.2).
+        // A server may grant less than requested (§3.8.4); AWS grants at most QoS 1.
         const auto granted = std::min(subscription.qos, QoS::at_least_once);
         codes[i] = static_cast<ReasonCode>(granted);
         auto result = host.subscribe(subscription, granted);

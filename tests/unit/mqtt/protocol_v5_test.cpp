@@ -192,6 +192,14 @@ TEST_CASE(
             protocol.on_decode_error({ReasonCode::malformed_packet, "x"}, ProtocolVersion::v311) ==
             Actions{closes(Reason::client_error)});
     }
+    SECTION("nothing after the close") {
+        FakeHost host;
+        Protocol protocol{host};
+        protocol.close(Reason::client_error);
+        CHECK(protocol.on_decode_error({ReasonCode::unsupported_protocol_version, "late"},
+                                       ProtocolVersion::v311)
+                  .empty());
+    }
     SECTION("a malformed packet after CONNACK") {
         Connected c;
         CHECK(c.protocol.on_decode_error({ReasonCode::malformed_packet, "bad"},
