@@ -49,11 +49,10 @@ std::string to_text(const mqtt::Bytes& bytes) {
 // down to `now_ms` (docs/aws/data-plane.md §1.3).
 mqtt::Publish publish_of(const bus::Message& message, mqtt::QoS qos, bool retain,
                          std::int64_t now_ms) {
-    mqtt::Publish publish{.qos = qos,
-                          .retain = retain,
-                          .topic = message.topic,
-                          .payload = to_bytes(message.payload),
-                          .properties = message.properties};
+    mqtt::Publish publish{
+        .qos = qos, .retain = retain, .topic = message.topic, .payload = to_bytes(message.payload)};
+    if (message.properties.empty()) return publish;  // 3.1.1's every message: nothing to copy
+    publish.properties = message.properties;
     if (publish.properties.message_expiry_interval)
         publish.properties.message_expiry_interval = message.expiry_left_at(now_ms);
     return publish;
@@ -222,8 +221,8 @@ private:
                              retain,
                              client_id_,
                              certificate_id(),
-                             epoch_millis(now()),
-                             properties};
+                             epoch_millis(now())};
+        if (!properties.empty()) message.properties = properties;
         message.publisher = session_ ? session_->bus_id : 0;
         return message;
     }

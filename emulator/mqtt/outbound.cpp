@@ -23,7 +23,7 @@ void Outbound::set_max_inflight(std::size_t max_inflight) {
     max_inflight_ = std::clamp<std::size_t>(max_inflight, 1, max_packet_ids);
 }
 
-std::optional<Publish> Outbound::push(Publish message) {
+std::optional<Publish> Outbound::push(Publish&& message) {
     message.qos = QoS::at_least_once;
     message.dup = false;
     // Behind waiting messages even when the window has room, so order is kept (§4.6).
@@ -41,10 +41,10 @@ std::optional<Publish> Outbound::push(Publish message) {
 }
 
 std::optional<Publish> Outbound::acknowledge(PacketId id) {
-    const auto acked = std::find_if(inflight_.begin(), inflight_.end(),
-                                    [id](const Publish& sent) { return sent.packet_id == id; });
-    if (acked == inflight_.end()) return std::nullopt;
-    inflight_.erase(acked);
+    const auto acked = std::find(inflight_ids_.begin(), inflight_ids_.end(), id);
+    if (acked == inflight_ids_.end()) return std::nullopt;
+    inflight_.erase(inflight_.begin() + (acked - inflight_ids_.begin()));
+    inflight_ids_.erase(acked);
     if (waiting_.empty()) return std::nullopt;
     auto next = std::move(waiting_.front());
     waiting_.pop_front();
@@ -58,6 +58,7 @@ std::vector<Publish> Outbound::take_unacknowledged() {
     std::move(inflight_.begin(), inflight_.end(), std::back_inserter(all));
     std::move(waiting_.begin(), waiting_.end(), std::back_inserter(all));
     inflight_.clear();
+    inflight_ids_.clear();
     waiting_.clear();
     waiting_bytes_ = 0;
     return all;
@@ -74,12 +75,12 @@ PacketId Outbound::next_free_id() {
 }
 
 bool Outbound::in_flight(PacketId id) const {
-    return std::any_of(inflight_.begin(), inflight_.end(),
-                       [id](const Publish& sent) { return sent.packet_id == id; });
+    return std::find(inflight_ids_.begin(), inflight_ids_.end(), id) != inflight_ids_.end();
 }
 
-Publish Outbound::enter_window(Publish message) {
+Publish Outbound::enter_window(Publish&& message) {
     message.packet_id = next_free_id();
+    inflight_ids_.push_back(message.packet_id);
     inflight_.push_back(message);
     return message;
 }

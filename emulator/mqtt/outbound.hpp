@@ -29,7 +29,7 @@ public:
     // waits behind the others, or is dropped when the waiting queue is full, and nullopt is
     // returned. A waiting message has no id yet: ids are
     // given out when a message enters the window, so only those in flight need to be unique.
-    std::optional<Publish> push(Publish message);
+    std::optional<Publish> push(Publish&& message);
 
     // A PUBACK: releases `id` and returns the waiting message that may now be sent, if any. An id
     // not in flight (late, duplicate or invented) changes nothing.
@@ -45,14 +45,15 @@ public:
 private:
     PacketId next_free_id();
     bool in_flight(PacketId id) const;
-    Publish enter_window(Publish message);
+    Publish enter_window(Publish&& message);
 
     std::size_t max_inflight_;
     std::size_t max_waiting_bytes_;
     std::size_t waiting_bytes_ = 0;
     std::size_t dropped_ = 0;
-    std::deque<Publish> inflight_;  // send order
-    std::deque<Publish> waiting_;   // arrival order, packet_id 0
+    std::deque<Publish> inflight_;        // send order
+    std::vector<PacketId> inflight_ids_;  // theirs, in the same order: what PUBACKs are matched on
+    std::deque<Publish> waiting_;         // arrival order, packet_id 0
     PacketId last_id_ = 0;
 };
 

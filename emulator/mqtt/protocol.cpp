@@ -302,7 +302,7 @@ Actions Protocol::State::refuse_connect(ReasonCode code, std::string reason_stri
 
 // ---- PUBLISH and PUBACK --------------------------------------------------------------------
 
-Actions Protocol::State::on_publish(Publish publish) {
+Actions Protocol::State::on_publish(Publish&& publish) {
     if (is_v5()) {
         if (!publish.subscription_identifiers.empty())  // [MQTT-3.3.4-6]: the server's to send
             return end(DisconnectReason::client_error, ReasonCode::protocol_error);
@@ -330,8 +330,11 @@ Actions Protocol::State::on_publish(Publish publish) {
 
 // The PUBACK a QoS 1 PUBLISH is due (§4.3.2); a QoS 0 one has none, whatever became of it.
 Actions Protocol::State::acknowledge(const Publish& publish, ReasonCode code) {
-    if (publish.qos != QoS::at_least_once) return {};
-    return {SendPacket{Puback{.packet_id = publish.packet_id, .reason_code = code}}};
+    Actions actions;
+    if (publish.qos != QoS::at_least_once) return actions;
+    // emplace_back, not a braced list: that would copy the packet once more, on every PUBLISH.
+    actions.emplace_back(SendPacket{Puback{.packet_id = publish.packet_id, .reason_code = code}});
+    return actions;
 }
 
 Actions Protocol::State::on_puback(PacketId id) {
@@ -342,7 +345,7 @@ Actions Protocol::State::on_puback(PacketId id) {
 
 // QoS 0 goes out now; QoS 1 through the window, which may hold it back in order
 // (docs/aws/iot-core.md §6.3).
-void Protocol::State::send(Publish message, Actions& actions) {
+void Protocol::State::send(Publish&& message, Actions& actions) {
     message.dup = false;
     if (message.qos == QoS::at_most_once) {
         message.packet_id = 0;  // [MQTT-2.3.1-5]
@@ -353,7 +356,7 @@ void Protocol::State::send(Publish message, Actions& actions) {
 }
 
 // The moment a PUBLISH leaves: an MQTT 5 client gets its topic aliases in the order it reads.
-void Protocol::State::emit(Publish message, Actions& actions) {
+void Protocol::State::emit(Publish&& message, Actions& actions) {
     if (is_v5()) outbound_aliases.apply(message);
     actions.push_back(SendPacket{std::move(message)});
 }

@@ -39,14 +39,16 @@ struct Protocol::State {
                                          const ProtocolHost::ConnectResult& answer,
                                          std::uint16_t keep_alive) const;
     Actions refuse_connect(ReasonCode code, std::string reason_string = {});
-    Actions on_publish(Publish publish);
+    Actions on_publish(Publish&& publish);
     Actions acknowledge(const Publish& publish, ReasonCode code);
     Actions on_puback(PacketId id);
     Actions on_subscribe(const Subscribe& subscribe);
     Actions on_unsubscribe(const Unsubscribe& unsubscribe);
     Actions on_disconnect(const Disconnect& disconnect);
-    void send(Publish message, Actions& actions);
-    void emit(Publish message, Actions& actions);
+    // Messages to the client are passed along by rvalue reference: every move of a Publish
+    // counts on the delivery path.
+    void send(Publish&& message, Actions& actions);
+    void emit(Publish&& message, Actions& actions);
     Actions end(DisconnectReason reason, std::optional<ReasonCode> code = std::nullopt,
                 std::string reason_string = {});
 };
