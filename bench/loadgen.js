@@ -1,9 +1,10 @@
 'use strict';
-// The load generator behind bench/run: one MQTT 3.1.1 broker over mutual TLS, one measurement per
+// The load generator behind bench/run: one MQTT broker over mutual TLS, one measurement per
 // invocation, one JSON object on stdout. It knows nothing about which broker it is measuring;
 // bench/run gives it the address, the client identity and the broker's pid (for /proc).
+// Clients speak MQTT 3.1.1, except in qos0v5 and qos1v5, which are qos0 and qos1 over MQTT 5.
 //
-//   node loadgen.js <connects|qos0|qos1|idle> --port P --pid PID --ca F --cert F --key F
+//   node loadgen.js <connects|qos0|qos1|qos0v5|qos1v5|idle> --port P --pid PID --ca F --cert F --key F
 //                   [--host 127.0.0.1] [--duration S] [--connectors N] [--connections N]
 //   node loadgen.js report <results-dir>      the table bench/run prints
 //
@@ -54,7 +55,7 @@ const seconds_now = () => performance.now() / 1000;
 
 // Resolves once CONNACK arrived; rejects if the connection fails or closes first. No reconnects:
 // a broker that drops a client must show up as a failure, not be hidden by a retry.
-function connect(target, client_id) {
+function connect(target, client_id, protocolVersion = 4) {
   // Our own stream, for two reasons. The socket gets TCP_NODELAY before the handshake
   // (tls.connect ignores the option): with Nagle on, the CONNECT that follows the client's
   // Finished waits for a delayed ACK (~40 ms, bench/README.md "What this machine class costs"). And
@@ -68,7 +69,7 @@ function connect(target, client_id) {
   };
   const client = new MqttClient(stream_builder, {
     clientId: client_id,
-    protocolVersion: 4,
+    protocolVersion,
     clean: true,
     keepalive: 60, // AWS's range is 30–1200 s; nothing in a run idles that long
     reconnectPeriod: 0,
@@ -140,14 +141,14 @@ async function measure_connects(target, { duration, connectors }) {
 // so it keeps at most 1000 messages sent but not yet received, rather than flooding the broker's
 // queues and measuring how fast they grow. Each payload carries a sequence number, so losses,
 // duplicates and reordering are counted, not assumed away.
-async function measure_throughput(target, { duration, qos }) {
+async function measure_throughput(target, { duration, qos, version = 4 }) {
   const topic = `bench/qos${qos}`;
   const window = qos === 0 ? 1000 : 100;
   const warm_up = Math.min(1, duration / 5); // TLS buffers, allocator and JIT settle first
 
-  const subscriber = await connect(target, `bench-sub-qos${qos}`);
+  const subscriber = await connect(target, `bench-sub-qos${qos}-v${version}`, version);
   await subscriber.subscribeAsync(topic, { qos });
-  const publisher = await connect(target, `bench-pub-qos${qos}`);
+  const publisher = await connect(target, `bench-pub-qos${qos}-v${version}`, version);
 
   let sent = 0;
   let acknowledged = 0;
@@ -282,6 +283,10 @@ function report(directory) {
     ['QoS 0 broker CPU µs per message', 'qos0', (r) => r.broker_cpu_us_per_message, 1],
     ['QoS 1 msg/s received', 'qos1', (r) => r.per_second, 0],
     ['QoS 1 broker CPU µs per message', 'qos1', (r) => r.broker_cpu_us_per_message, 1],
+    ['MQTT 5 QoS 0 msg/s received', 'qos0v5', (r) => r.per_second, 0],
+    ['MQTT 5 QoS 0 broker CPU µs per message', 'qos0v5', (r) => r.broker_cpu_us_per_message, 1],
+    ['MQTT 5 QoS 1 msg/s received', 'qos1v5', (r) => r.per_second, 0],
+    ['MQTT 5 QoS 1 broker CPU µs per message', 'qos1v5', (r) => r.broker_cpu_us_per_message, 1],
     ['RSS per idle connection (KiB)', 'idle', (r) => r.per_connection_kib, 1],
   ];
   const cell = (value, digits) => (value == null ? '—' : value.toFixed(digits));
@@ -302,7 +307,7 @@ function report(directory) {
   for (const broker of ['mosquitto', 'emulator']) {
     const c = read(`connects-${broker}`);
     if (c && c.failures) problems.push(`${broker}: ${c.failures} failed connects (last: ${c.last_failure})`);
-    for (const q of ['qos0', 'qos1']) {
+    for (const q of ['qos0', 'qos1', 'qos0v5', 'qos1v5']) {
       const r = read(`${q}-${broker}`);
       if (!r) continue;
       if (r.broken) problems.push(`${broker} ${q}: ${r.broken}`);
@@ -345,6 +350,8 @@ async function main() {
     connects: () => measure_connects(target, { duration, connectors: Number(args.connectors ?? 4) }),
     qos0: () => measure_throughput(target, { duration, qos: 0 }),
     qos1: () => measure_throughput(target, { duration, qos: 1 }),
+    qos0v5: () => measure_throughput(target, { duration, qos: 0, version: 5 }),
+    qos1v5: () => measure_throughput(target, { duration, qos: 1, version: 5 }),
     idle: () => measure_idle(target, { connections: Number(args.connections ?? 500) }),
   };
   if (!measurements[command]) throw new Error(`unknown measurement: ${command}`);
