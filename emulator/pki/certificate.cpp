@@ -183,6 +183,13 @@ DistinguishedName X509Certificate::issuer() const {
     return detail::to_distinguished_name(X509_get_issuer_name(cert_.get()));
 }
 
+PublicKey X509Certificate::public_key() const {
+    // Non-null: a certificate whose key OpenSSL cannot read does not parse (X509_get0_pubkey).
+    EVP_PKEY* key = X509_get0_pubkey(cert_.get());
+    if (key == nullptr) detail::throw_openssl_error("certificate has no usable public key");
+    return PublicKey::from_native(key);
+}
+
 model::Validity X509Certificate::validity() const {
     // Readable by construction (adopt); a native certificate with broken dates reads as epoch.
     return model::Validity{to_timestamp(X509_get0_notBefore(cert_.get())).value_or(Timestamp{}),

@@ -11,6 +11,7 @@
 #include "common/result.hpp"
 #include "model/certificate.hpp"
 #include "pki/error.hpp"
+#include "pki/key.hpp"
 #include "pki/name.hpp"
 
 typedef struct x509_st X509;
@@ -36,6 +37,7 @@ public:
     DistinguishedName issuer() const;
     model::Validity validity() const;
     std::string serial_number_hex() const;  // lowercase, no separators
+    PublicKey public_key() const;
 
     bool is_ca() const;           // basicConstraints CA:TRUE
     bool is_self_signed() const;  // issuer name equals subject name and the own key verifies

@@ -45,13 +45,20 @@ void set_validity(X509* cert, const CertificateProfile& profile) {
     // One `now` for both ends; notBefore is backdated so clients with a slightly slow clock accept
     // a certificate issued a moment ago.
     const std::time_t now = std::time(nullptr);
-    const auto split = [](std::chrono::hours span) {
-        return std::pair{static_cast<int>(span.count() / 24), (span.count() % 24) * 3600L};
+    const auto seconds = [](std::chrono::hours span) {
+        return static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(span).count());
     };
-    const auto [back_days, back_seconds] = split(profile.backdate);
-    const auto [life_days, life_seconds] = split(profile.lifetime);
-    if (!ASN1_TIME_adj(X509_getm_notBefore(cert), now, -back_days, -back_seconds) ||
-        !ASN1_TIME_adj(X509_getm_notAfter(cert), now, life_days, life_seconds)) {
+    const std::time_t not_before = profile.not_before
+                                       ? std::chrono::system_clock::to_time_t(*profile.not_before)
+                                       : now - seconds(profile.backdate);
+    const std::time_t not_after = profile.not_after
+                                      ? std::chrono::system_clock::to_time_t(*profile.not_after)
+                                      : now + seconds(profile.lifetime);
+    if (not_after <= not_before) {
+        throw std::runtime_error("cannot issue certificate: notAfter is not after notBefore");
+    }
+    if (!ASN1_TIME_set(X509_getm_notBefore(cert), not_before) ||
+        !ASN1_TIME_set(X509_getm_notAfter(cert), not_after)) {
         detail::throw_openssl_error("cannot set validity period");
     }
 }
@@ -64,6 +71,36 @@ void add_extension(X509* cert, X509V3_CTX& context, int nid, const std::string& 
         detail::throw_openssl_error(std::string("cannot add extension ") + OBJ_nid2sn(nid) + "=" +
                                     value);
     }
+}
+
+// A non-critical extension whose value is given as DER.
+void add_der_extension(X509* cert, int nid, const std::string& der) {
+    const Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
+    if (!value ||
+        ASN1_OCTET_STRING_set(value.get(), reinterpret_cast<const unsigned char*>(der.data()),
+                              static_cast<int>(der.size())) != 1) {
+        detail::throw_openssl_error("cannot copy extension value");
+    }
+    X509ExtensionPtr extension(X509_EXTENSION_create_by_NID(nullptr, nid, 0, value.get()));
+    if (!extension || X509_add_ext(cert, extension.get(), -1) != 1) {
+        detail::throw_openssl_error(std::string("cannot add extension ") + OBJ_nid2sn(nid));
+    }
+}
+
+KeyUsage default_key_usage(const CertificateProfile& profile, EVP_PKEY* subject_key) {
+    if (profile.is_ca) return {.key_cert_sign = true, .crl_sign = true};
+    // keyEncipherment only means something for RSA (RSA key transport); RFC 5480 §3 does not
+    // allow it on an EC key, and strict verifiers reject it there.
+    return {.digital_signature = true, .key_encipherment = EVP_PKEY_is_a(subject_key, "RSA") == 1};
+}
+
+std::string key_usage_value(const KeyUsage& usage) {
+    std::vector<std::string> bits{"critical"};
+    if (usage.digital_signature) bits.emplace_back("digitalSignature");
+    if (usage.key_encipherment) bits.emplace_back("keyEncipherment");
+    if (usage.key_cert_sign) bits.emplace_back("keyCertSign");
+    if (usage.crl_sign) bits.emplace_back("cRLSign");
+    return join(bits);
 }
 
 std::string subject_alt_names(const CertificateProfile& profile) {
@@ -90,22 +127,15 @@ void add_extensions(X509* cert, X509* issuer_cert, EVP_PKEY* subject_key,
     X509V3_set_ctx_nodb(&context);
     X509V3_set_ctx(&context, issuer_cert, cert, nullptr, nullptr, 0);
 
-    if (profile.is_ca) {
-        std::string constraints = "critical,CA:TRUE";
-        if (profile.path_length) {
-            constraints += ",pathlen:" + std::to_string(*profile.path_length);
-        }
-        add_extension(cert, context, NID_basic_constraints, constraints);
-        add_extension(cert, context, NID_key_usage, "critical,keyCertSign,cRLSign");
-    } else {
-        add_extension(cert, context, NID_basic_constraints, "critical,CA:FALSE");
-        // keyEncipherment only means something for RSA (RSA key transport); RFC 5480 §3 does not
-        // allow it on an EC key, and strict verifiers reject it there.
-        add_extension(cert, context, NID_key_usage,
-                      EVP_PKEY_is_a(subject_key, "RSA")
-                          ? "critical,digitalSignature,keyEncipherment"
-                          : "critical,digitalSignature");
+    std::string constraints = profile.basic_constraints_critical ? "critical," : "";
+    constraints += profile.is_ca ? "CA:TRUE" : "CA:FALSE";
+    if (profile.is_ca && profile.path_length) {
+        constraints += ",pathlen:" + std::to_string(*profile.path_length);
     }
+    add_extension(cert, context, NID_basic_constraints, constraints);
+    add_extension(
+        cert, context, NID_key_usage,
+        key_usage_value(profile.key_usage.value_or(default_key_usage(profile, subject_key))));
     std::vector<std::string> usages;
     if (profile.server_auth) {
         usages.emplace_back("serverAuth");
@@ -116,12 +146,16 @@ void add_extensions(X509* cert, X509* issuer_cert, EVP_PKEY* subject_key,
     if (!usages.empty()) {
         add_extension(cert, context, NID_ext_key_usage, join(usages));
     }
-    if (const std::string names = subject_alt_names(profile); !names.empty()) {
+    if (profile.subject_alt_name_der) {
+        add_der_extension(cert, NID_subject_alt_name, *profile.subject_alt_name_der);
+    } else if (const std::string names = subject_alt_names(profile); !names.empty()) {
         add_extension(cert, context, NID_subject_alt_name, names);
     }
     // SKID first: for a self-signed certificate the AKID is copied from the issuer's (own) SKID.
     add_extension(cert, context, NID_subject_key_identifier, "hash");
-    add_extension(cert, context, NID_authority_key_identifier, "keyid:always");
+    if (profile.authority_key_identifier) {
+        add_extension(cert, context, NID_authority_key_identifier, "keyid:always");
+    }
 }
 
 // `issuer_cert` null means self-signed: the certificate is its own issuer.
@@ -148,7 +182,7 @@ X509Certificate issue(const CertificateProfile& profile, EVP_PKEY* subject_key, 
     set_random_serial(cert.get());
     set_validity(cert.get(), profile);
     add_extensions(cert.get(), issuer, subject_key, profile);
-    if (X509_sign(cert.get(), signing_key, EVP_sha256()) <= 0) {
+    if (X509_sign(cert.get(), signing_key, detail::message_digest(profile.digest)) <= 0) {
         detail::throw_openssl_error("cannot sign certificate");
     }
     // Re-parse the signed encoding so the result is exactly what any reader of its PEM gets,

@@ -11,6 +11,15 @@
 #include "pki/ossl_util.hpp"
 
 namespace iotemu::pki {
+namespace {
+
+KeyFamily family_of(EVP_PKEY* key) {
+    if (EVP_PKEY_is_a(key, "RSA")) return KeyFamily::rsa;
+    if (EVP_PKEY_is_a(key, "EC")) return KeyFamily::ec;
+    return KeyFamily::other;
+}
+
+}  // namespace
 
 PrivateKey PrivateKey::generate(KeyType type) {
     EvpPkeyPtr key;
@@ -18,11 +27,20 @@ PrivateKey PrivateKey::generate(KeyType type) {
         case KeyType::rsa_2048:
             key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048}));
             break;
+        case KeyType::rsa_3072:
+            key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{3072}));
+            break;
+        case KeyType::rsa_4096:
+            key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{4096}));
+            break;
         case KeyType::ec_p256:
             key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
             break;
         case KeyType::ec_p384:
             key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));
+            break;
+        case KeyType::ec_p521:
+            key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521"));
             break;
     }
     if (!key) {
@@ -58,6 +76,14 @@ std::string PrivateKey::to_pem() const {
 }
 
 std::string PrivateKey::public_key_pem() const { return PublicKey::from_private(*this).to_pem(); }
+
+KeyFamily PrivateKey::family() const { return family_of(key_.get()); }
+
+KeyFamily PublicKey::family() const { return family_of(key_.get()); }
+
+bool PublicKey::operator==(const PublicKey& other) const {
+    return EVP_PKEY_eq(key_.get(), other.key_.get()) == 1;
+}
 
 Result<PublicKey, PkiError> PublicKey::from_pem(std::string_view pem) {
     if (pem.empty()) {

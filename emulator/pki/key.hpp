@@ -1,5 +1,6 @@
-// PrivateKey: generate, read and write private keys (RSA-2048, ECDSA P-256/P-384). Generation is
-// CPU-heavy (tens of ms for RSA): never call it on an I/O thread.
+// PrivateKey: generate, read and write private keys (RSA 2048/3072/4096, ECDSA P-256/P-384/P-521).
+// Generation is CPU-heavy (tens of ms for RSA-2048, seconds for RSA-4096): never call it on an
+// I/O thread.
 #pragma once
 
 #include <memory>
@@ -13,7 +14,10 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace iotemu::pki {
 
-enum class KeyType { rsa_2048, ec_p256, ec_p384 };
+enum class KeyType { rsa_2048, rsa_3072, rsa_4096, ec_p256, ec_p384, ec_p521 };
+
+// What a signature over the key is made with: RSA (PKCS#1 v1.5) or ECDSA.
+enum class KeyFamily { rsa, ec, other };
 
 class PrivateKey {
 public:
@@ -22,6 +26,7 @@ public:
 
     std::string to_pem() const;             // PKCS#8 "-----BEGIN PRIVATE KEY-----"
     std::string public_key_pem() const;     // SubjectPublicKeyInfo "-----BEGIN PUBLIC KEY-----"
+    KeyFamily family() const;
 
     EVP_PKEY* native() const { return key_.get(); }
 
@@ -38,6 +43,9 @@ public:
     static PublicKey from_native(EVP_PKEY* key);  // takes one reference
 
     std::string to_pem() const;
+    KeyFamily family() const;
+    // The same key (algorithm, parameters and value), e.g. a CSR's and a certificate's.
+    bool operator==(const PublicKey& other) const;
     EVP_PKEY* native() const { return key_.get(); }
 
 private:

@@ -24,9 +24,18 @@ using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
 using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
 using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
+using Asn1OctetStringPtr = std::unique_ptr<ASN1_OCTET_STRING, Deleter<ASN1_OCTET_STRING_free>>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
+
+// A CSR's requested extensions (X509_REQ_get_extensions): the stack and every extension in it.
+struct ExtensionStackFree {
+    void operator()(STACK_OF(X509_EXTENSION) * stack) const noexcept {
+        sk_X509_EXTENSION_pop_free(stack, X509_EXTENSION_free);
+    }
+};
+using X509ExtensionStackPtr = std::unique_ptr<STACK_OF(X509_EXTENSION), ExtensionStackFree>;
 
 // Buffers OpenSSL allocates for the caller (i2d_*, ASN1_STRING_to_UTF8). OPENSSL_free is a macro,
 // so it cannot be a Deleter argument.

@@ -65,4 +65,16 @@ void throw_openssl_error(std::string_view what) {
 
 int no_passphrase(char*, int, int, void*) { return 0; }
 
+const EVP_MD* message_digest(Digest digest) {
+    switch (digest) {
+        case Digest::sha384:
+            return EVP_sha384();
+        case Digest::sha512:
+            return EVP_sha512();
+        case Digest::sha256:
+            break;
+    }
+    return EVP_sha256();
+}
+
 }  // namespace iotemu::pki::detail

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "pki/digest.hpp"
 #include "pki/error.hpp"
 #include "pki/ossl.hpp"
 
@@ -26,6 +27,8 @@ std::string lowercase_hex(const unsigned char* bytes, std::size_t size);
 // error queue, so one failure never shows up as the cause of an unrelated later call.
 PkiError input_error(std::string_view what);
 [[noreturn]] void throw_openssl_error(std::string_view what);
+
+const EVP_MD* message_digest(Digest digest);
 
 // The passphrase callback for every PEM read: it supplies none, so an encrypted PEM fails cleanly
 // instead of OpenSSL's default of prompting on the process's terminal.

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 #include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "fixtures.hpp"
 #include "pki/issue.hpp"
@@ -66,4 +68,66 @@ TEST_CASE("A certificate issued from a CSR carries its subject and key and its C
     CHECK(device.subject().one_line() == "CN=device-7,C=US");
     CHECK(X509_check_private_key(device.native(), device_key.native()) == 1);
     CHECK(device.is_signed_by(ca.certificate));
+}
+
+TEST_CASE(
+    "A CSR made for a key carries its subject, is signed with the digest asked for, and reads "
+    "back") {
+    const auto [type, digest, nid] = GENERATE(table<KeyType, Digest, int>({
+        {KeyType::rsa_2048, Digest::sha256, NID_sha256WithRSAEncryption},
+        {KeyType::ec_p256, Digest::sha384, NID_ecdsa_with_SHA384},
+        {KeyType::ec_p384, Digest::sha512, NID_ecdsa_with_SHA512},
+    }));
+    CAPTURE(name_of(type));
+    const PrivateKey& key = shared_key(type);
+    const auto made = CertificateRequest::create({{"C", "DE"}, {"CN", "IoT CA"}}, key, digest);
+    const auto pem = made.to_pem();
+    CHECK(pem.rfind("-----BEGIN CERTIFICATE REQUEST-----", 0) == 0);
+    const auto read = CertificateRequest::from_pem(pem);
+    REQUIRE(read);
+    CHECK(read->subject().one_line() == "CN=IoT CA,C=DE");
+    CHECK(read->public_key() == PublicKey::from_private(key));
+    CHECK_FALSE(read->subject_alt_name_der());
+    const BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    const X509ReqPtr raw(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+    REQUIRE(raw);
+    CHECK(X509_REQ_get_signature_nid(raw.get()) == nid);
+}
+
+TEST_CASE("A CSR's requested subjectAltName is read back and can be copied into a certificate") {
+    const PrivateKey& key = shared_key(KeyType::ec_p256);
+    X509ReqPtr req(X509_REQ_new());
+    X509NamePtr name(X509_NAME_new());
+    REQUIRE(X509_NAME_add_entry_by_txt(name.get(), "CN", MBSTRING_UTF8,
+                                       reinterpret_cast<const unsigned char*>("device"), -1, -1,
+                                       0) == 1);
+    REQUIRE(X509_REQ_set_subject_name(req.get(), name.get()) == 1);
+    REQUIRE(X509_REQ_set_pubkey(req.get(), key.native()) == 1);
+    STACK_OF(X509_EXTENSION)* extensions = sk_X509_EXTENSION_new_null();
+    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name,
+                                              "DNS:device.example,IP:10.0.0.7");
+    REQUIRE(san);
+    sk_X509_EXTENSION_push(extensions, san);
+    REQUIRE(X509_REQ_add_extensions(req.get(), extensions) == 1);
+    sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
+    REQUIRE(X509_REQ_sign(req.get(), key.native(), EVP_sha256()) > 0);
+    const BioPtr bio(BIO_new(BIO_s_mem()));
+    REQUIRE(PEM_write_bio_X509_REQ(bio.get(), req.get()) == 1);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio.get(), &data);
+
+    const auto csr =
+        CertificateRequest::from_pem(std::string_view(data, static_cast<std::size_t>(size)));
+    REQUIRE(csr);
+    const auto der = csr->subject_alt_name_der();
+    REQUIRE(der);
+    CertificateProfile profile = device_profile("device");
+    profile.subject_alt_name_der = der;
+    const auto ca = make_root_ca("SAN CA", shared_key(KeyType::rsa_2048));
+    const auto certificate = issue_certificate(profile, csr->public_key(), ca);
+    auto* names = static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(certificate.native(), NID_subject_alt_name, nullptr, nullptr));
+    REQUIRE(names);
+    CHECK(sk_GENERAL_NAME_num(names) == 2);
+    GENERAL_NAMES_free(names);
 }

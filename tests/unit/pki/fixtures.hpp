@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,31 +22,26 @@ namespace iotemu::pki::testing {
 
 // One key per type per process: RSA generation is slow, above all under valgrind.
 inline const PrivateKey& shared_key(KeyType type) {
-    switch (type) {
-        case KeyType::rsa_2048: {
-            static const PrivateKey key = PrivateKey::generate(type);
-            return key;
-        }
-        case KeyType::ec_p256: {
-            static const PrivateKey key = PrivateKey::generate(type);
-            return key;
-        }
-        case KeyType::ec_p384: {
-            static const PrivateKey key = PrivateKey::generate(type);
-            return key;
-        }
-    }
-    std::abort();  // unreachable: every KeyType is handled above
+    static std::map<KeyType, PrivateKey> keys;  // Catch2 runs tests on one thread
+    auto it = keys.find(type);
+    if (it == keys.end()) it = keys.emplace(type, PrivateKey::generate(type)).first;
+    return it->second;
 }
 
 inline const char* name_of(KeyType type) {
     switch (type) {
         case KeyType::rsa_2048:
             return "RSA-2048";
+        case KeyType::rsa_3072:
+            return "RSA-3072";
+        case KeyType::rsa_4096:
+            return "RSA-4096";
         case KeyType::ec_p256:
             return "P-256";
         case KeyType::ec_p384:
             return "P-384";
+        case KeyType::ec_p521:
+            return "P-521";
     }
     return "?";
 }

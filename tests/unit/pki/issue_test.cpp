@@ -193,3 +193,46 @@ TEST_CASE("Issuing refuses a mismatched issuer key and unusable profiles by thro
     bad_ip.ip_addresses = {"not-an-ip"};
     CHECK_THROWS_AS(issue_certificate(bad_ip, device_key, ca), std::runtime_error);
 }
+
+TEST_CASE("A profile's digest, keys and validity instants are used as given") {
+    const auto [key_type, digest, signature] = GENERATE(table<KeyType, Digest, int>({
+        {KeyType::rsa_3072, Digest::sha384, NID_sha384WithRSAEncryption},
+        {KeyType::ec_p521, Digest::sha512, NID_ecdsa_with_SHA512},
+    }));
+    CAPTURE(name_of(key_type));
+    CertificateProfile profile = ca_profile("Template Root");
+    profile.digest = digest;
+    const auto not_before = iotemu::Timestamp{std::chrono::seconds(1700000000)};
+    const auto not_after = iotemu::Timestamp{std::chrono::seconds(2000000000)};
+    profile.not_before = not_before;
+    profile.not_after = not_after;
+    const X509Certificate root = issue_self_signed(profile, shared_key(key_type));
+
+    CHECK(X509_get_signature_nid(root.native()) == signature);
+    CHECK(root.validity().not_before == not_before);
+    CHECK(root.validity().not_after == not_after);
+    CHECK(root.public_key() == PublicKey::from_private(shared_key(key_type)));
+    CHECK(root.public_key().family() == shared_key(key_type).family());
+}
+
+TEST_CASE("A profile can set key usage, a non-critical CA:FALSE and no authority key id") {
+    const Issuer ca = make_root_ca("Knobs Root", shared_key(KeyType::ec_p256));
+    CertificateProfile profile = device_profile("device-1");
+    profile.key_usage = KeyUsage{.digital_signature = true, .key_encipherment = true};
+    profile.basic_constraints_critical = false;
+    profile.authority_key_identifier = false;
+    const X509Certificate leaf =
+        issue_certificate(profile, PublicKey::from_private(shared_key(KeyType::ec_p256)), ca);
+
+    CHECK(X509_get_key_usage(leaf.native()) == (KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT));
+    CHECK_FALSE(is_critical(leaf, NID_basic_constraints));
+    CHECK_FALSE(leaf.is_ca());
+    CHECK(X509_get_ext_by_NID(leaf.native(), NID_authority_key_identifier, -1) < 0);
+    CHECK(X509_get_ext_by_NID(leaf.native(), NID_subject_key_identifier, -1) >= 0);
+}
+
+TEST_CASE("A validity that ends before it begins is refused") {
+    CertificateProfile profile = ca_profile("Backwards Root");
+    profile.not_after = iotemu::Timestamp{std::chrono::seconds(1000)};
+    CHECK_THROWS_AS(issue_self_signed(profile, shared_key(KeyType::ec_p256)), std::runtime_error);
+}

@@ -110,6 +110,8 @@ inline pki::X509Certificate make_device(const std::string& common_name, const pk
                                         std::chrono::hours lifetime = std::chrono::hours{24}) {
     auto p = profile({{"CN", common_name}}, false);
     p.lifetime = lifetime;
+    // An already expired certificate (a negative lifetime) still needs notBefore < notAfter.
+    if (lifetime <= std::chrono::hours{0}) p.backdate = std::chrono::hours{1} - lifetime;
     return pki::issue_certificate(p, pki::PublicKey::from_private(shared_key()), issuer);
 }
 
