@@ -200,6 +200,12 @@ RuntimeProcess::Reply RuntimeProcess::exchange(std::string_view request,
         const auto n = ::read(answer_fd_, buffer, sizeof buffer);
         if (n > 0) {
             answer_buffer_.append(buffer, static_cast<std::size_t>(n));
+            if (answer_buffer_.size() > max_answer_line &&
+                answer_buffer_.find('\n') == std::string::npos) {
+                answer_buffer_.clear();
+                drain_output();
+                return {Outcome::oversized, {}};
+            }
         } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
             // The answer pipe closed: the process has ended. Collect its last words.
             const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);

@@ -32,14 +32,18 @@ public:
     RuntimeProcess(const RuntimeProcess&) = delete;
     RuntimeProcess& operator=(const RuntimeProcess&) = delete;
 
-    enum class Outcome { line, timed_out, exited };
+    enum class Outcome { line, timed_out, exited, oversized };
+    // An answer line longer than this is refused (Outcome::oversized): the emulator's bound
+    // against a runaway handler, far above any payload Lambda lets through.
+    static constexpr std::size_t max_answer_line = 64 * 1024 * 1024;
     struct Reply {
         Outcome outcome;
         std::string line;  // the answer when outcome == line
     };
 
     // Sends `request` (a line without its '\n'; nothing when empty) and waits for one line on the
-    // answer pipe, the deadline, or the end of the process. Everything the process prints
+    // answer pipe, the deadline, the end of the process, or max_answer_line bytes without a line
+    // end (the process must then be killed). Everything the process prints
     // meanwhile is logged and appended to `output`.
     Reply exchange(std::string_view request, std::chrono::steady_clock::time_point deadline,
                    std::string& output);

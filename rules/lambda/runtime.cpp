@@ -20,6 +20,7 @@
 #include "common/random.hpp"
 #include "common/time.hpp"
 #include "rules/lambda/bootstrap.hpp"
+#include "rules/lambda/limits.hpp"
 #include "rules/lambda/process.hpp"
 #include "rules/lambda/process_spec.hpp"
 
@@ -264,6 +265,10 @@ struct Runtime::Impl {
                 else
                     failure = error_payload("Runtime.InvalidResponse",
                                             "The bootstrap answered: " + reply.line);
+            } else if (reply.outcome == RuntimeProcess::Outcome::oversized) {
+                failure = response_too_large();
+                forget(process);
+                process.kill();
             } else if (reply.outcome == RuntimeProcess::Outcome::timed_out) {
                 const std::string text =
                     "Task timed out after " + two_decimals(function.timeout) + " seconds";
@@ -301,6 +306,12 @@ struct Runtime::Impl {
         return result;
     }
 };
+
+std::string response_too_large() {
+    return error_payload("Function.ResponseSizeTooLarge",
+                         "Response payload size exceeded maximum allowed payload size (" +
+                             std::to_string(reported_response_limit) + " bytes).");
+}
 
 Runtime::Runtime(RuntimeConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 

@@ -38,6 +38,9 @@ struct InvokeResult {
 
 using InvokeCallback = std::function<void(InvokeResult)>;
 
+// Lambda's error object for a handler whose answer is over the synchronous payload limit.
+std::string response_too_large();
+
 class Runtime {
 public:
     explicit Runtime(RuntimeConfig config);

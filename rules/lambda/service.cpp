@@ -172,11 +172,17 @@ void Service::delete_function(std::string_view function_name) {
 }
 
 Function Service::checked_for_invoke(std::string_view function_name, std::string& payload,
-                                     std::size_t limit) const {
+                                     bool event) const {
     auto function = store_.get(function_name);
-    if (payload.size() > limit)
+    // Lambda's own wording for each invocation type (docs/aws/provisioning-and-services.md §5.4).
+    if (event && payload.size() > max_async_payload)
         throw AwsError(aws_errors::request_too_large,
-                       "Request must be smaller than " + std::to_string(limit) +
+                       std::to_string(payload.size()) +
+                           " byte payload is too large for the Event invocation type (limit " +
+                           std::to_string(max_async_payload) + " bytes)");
+    if (!event && payload.size() > max_sync_payload)
+        throw AwsError(aws_errors::request_too_large,
+                       "Request must be smaller than " + std::to_string(max_sync_payload) +
                            " bytes for the InvokeFunction operation");
     if (payload.empty()) payload = "{}";
     if (!nlohmann::json::accept(payload))
@@ -187,14 +193,20 @@ Function Service::checked_for_invoke(std::string_view function_name, std::string
 }
 
 void Service::invoke(std::string_view function_name, std::string payload, InvokeCallback done) {
-    auto function = checked_for_invoke(function_name, payload, max_async_payload);
+    auto function = checked_for_invoke(function_name, payload, true);
     runtime_.invoke(std::move(function), std::move(payload), std::move(done));
 }
 
 InvokeResult Service::invoke_and_wait(std::string_view function_name, std::string payload) {
-    auto function = checked_for_invoke(function_name, payload, max_sync_payload);
+    auto function = checked_for_invoke(function_name, payload, false);
     SyncSlot slot(sync_invocations_, config_.max_sync_invocations);
-    return runtime_.invoke_and_wait(std::move(function), std::move(payload));
+    auto result = runtime_.invoke_and_wait(std::move(function), std::move(payload));
+    // The answer is checked like the request: Lambda refuses more than 6 MB either way.
+    if (!result.function_error && result.payload.size() > max_sync_payload) {
+        result.payload = response_too_large();
+        result.function_error = "Unhandled";
+    }
+    return result;
 }
 
 }  // namespace iotemu::lambda

@@ -15,6 +15,7 @@
 
 #include "rules/lambda/declared.hpp"
 #include "rules/lambda/functions.hpp"
+#include "rules/lambda/limits.hpp"
 #include "rules/lambda/runtime.hpp"
 
 namespace iotemu::lambda {
@@ -42,10 +43,6 @@ struct CreateFunctionInput {
     FunctionSettings settings;
     std::string zip_file;
 };
-
-// Lambda's payload limits (bytes): 6 MB for RequestResponse, 256 KB for Event.
-inline constexpr std::size_t max_sync_payload = 6'291'456;
-inline constexpr std::size_t max_async_payload = 262'144;
 
 class Service {
 public:
@@ -78,7 +75,7 @@ public:
 
 private:
     Function checked_for_invoke(std::string_view function_name, std::string& payload,
-                                std::size_t limit) const;
+                                bool event) const;
     // Extracts into <data_dir>/lambda/functions/<name>/<new id>/; nothing is left on failure.
     FunctionCode extract_package(const std::string& name, std::string_view zip_file) const;
     void remove_package(const FunctionCode& code) const;

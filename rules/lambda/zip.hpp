@@ -9,10 +9,9 @@
 #include <filesystem>
 #include <string_view>
 
-namespace iotemu::lambda {
+#include "rules/lambda/limits.hpp"
 
-// Lambda's limit on a function's unzipped code.
-inline constexpr std::uint64_t max_unzipped_size = 262'144'000;
+namespace iotemu::lambda {
 
 struct ExtractedZip {
     std::size_t files = 0;

@@ -103,6 +103,37 @@ TEST_CASE("invoking needs a known function and a JSON payload") {
     }
 }
 
+TEST_CASE("payloads are sized as Lambda sizes them, per invocation type") {
+    TempDir work;
+    Service service(config_for(work));
+    service.create_function(python_function("f", handler_zip("\"x\" * (6 * 1024 * 1024 + 1)")));
+    const auto refusal = [&](bool event, std::size_t size) {
+        std::string payload = "\"" + std::string(size - 2, 'a') + "\"";
+        try {
+            if (event)
+                service.invoke("f", payload, [](InvokeResult) {});
+            else
+                service.invoke_and_wait("f", payload);
+        } catch (const AwsError& error) {
+            return error.code() + ": " + std::string(error.message());
+        }
+        return std::string();
+    };
+    CHECK(refusal(true, max_async_payload + 1) ==
+          "RequestTooLargeException: 1048577 byte payload is too large for the Event invocation "
+          "type (limit 1048576 bytes)");
+    CHECK(refusal(false, max_sync_payload + 1) ==
+          "RequestTooLargeException: Request must be smaller than 6291456 bytes for the "
+          "InvokeFunction operation");
+    // The handler answers more than 6 MB: a function error, as Lambda reports it.
+    const auto result = service.invoke_and_wait("f", "{}");
+    CHECK(result.function_error == "Unhandled");
+    const auto error = nlohmann::json::parse(result.payload);
+    CHECK(error["errorType"] == "Function.ResponseSizeTooLarge");
+    CHECK(error["errorMessage"] ==
+          "Response payload size exceeded maximum allowed payload size (6291556 bytes).");
+}
+
 TEST_CASE("a function declared from a local folder runs, and deleting it keeps the folder") {
     TempDir work;
     write_files(work / "src", {{"app.py", "def main(e, c):\n    return e\n"}});
