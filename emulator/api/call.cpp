@@ -10,14 +10,18 @@
 #include <nlohmann/json.hpp>
 
 #include "api/json_members.hpp"
+#include "common/aws_error.hpp"
 
 namespace iotemu::api {
 
 using nlohmann::json;
 
 Call::Call(const Request& request, std::map<std::string, std::string> path_parameters,
-           std::vector<std::pair<std::string, std::string>> query)
-    : request_(request), path_(std::move(path_parameters)), query_(std::move(query)) {}
+           std::vector<std::pair<std::string, std::string>> query, Protocol protocol)
+    : request_(request),
+      path_(std::move(path_parameters)),
+      query_(std::move(query)),
+      protocol_(protocol) {}
 
 Call::~Call() = default;
 
@@ -79,8 +83,12 @@ const json& Call::body() const {
     const bool blank =
         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; });
     auto parsed = blank ? json::object() : json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) throw_invalid_request("Could not parse the request body as JSON");
-    if (!parsed.is_object()) throw_invalid_request("The request body must be a JSON object");
+    if (parsed.is_discarded() || !parsed.is_object()) {
+        std::string message = parsed.is_discarded() ? "Could not parse the request body as JSON"
+                                                    : "The request body must be a JSON object";
+        if (protocol_ == Protocol::json) throw AwsError(aws_errors::serialization, message);
+        throw_invalid_request(std::move(message));
+    }
     body_ = std::make_unique<json>(std::move(parsed));
     return *body_;
 }

@@ -14,16 +14,20 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "api/message.hpp"
+#include "api/protocol.hpp"
 
 namespace iotemu::api {
 
 class Call {
 public:
+    // For the query protocol, `query` holds the form body's members too.
     Call(const Request& request, std::map<std::string, std::string> path_parameters,
-         std::vector<std::pair<std::string, std::string>> query);
+         std::vector<std::pair<std::string, std::string>> query,
+         Protocol protocol = Protocol::rest_json);
     ~Call();
 
     const Request& request() const { return request_; }
+    Protocol protocol() const { return protocol_; }
 
     // Path parameters are always present when routed (decoded).
     const std::string& path(std::string_view name) const;
@@ -31,6 +35,9 @@ public:
     // Query string members (decoded). Booleans accept "true"/"false"; integers are checked
     // against [min, max].
     std::optional<std::string> query(std::string_view name) const;
+    const std::vector<std::pair<std::string, std::string>>& query_parameters() const {
+        return query_;
+    }
     std::optional<bool> query_bool(std::string_view name) const;
     std::optional<std::int64_t> query_int(std::string_view name, std::int64_t min,
                                           std::int64_t max) const;
@@ -38,7 +45,8 @@ public:
     // Header members (e.g. x-amzn-principal); names are case-insensitive.
     std::optional<std::string> header(std::string_view name) const;
 
-    // The JSON body ({} when empty). Invalid JSON or a non-object throws InvalidRequestException.
+    // The JSON body ({} when empty). Invalid JSON or a non-object throws InvalidRequestException
+    // (SerializationException in JSON 1.1).
     const nlohmann::json& body() const;
     std::optional<std::string> body_string(std::string_view member) const;
     std::string required_body_string(std::string_view member) const;
@@ -53,6 +61,7 @@ private:
     const Request& request_;
     std::map<std::string, std::string> path_;
     std::vector<std::pair<std::string, std::string>> query_;
+    Protocol protocol_;
     mutable std::unique_ptr<nlohmann::json> body_;
 };
 

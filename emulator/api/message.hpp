@@ -14,6 +14,9 @@ struct Request {
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
     std::string body;
     std::string remote_address;  // peer IP, for logs
+    // Set by the HTTP server when the body was longer than Router::body_limit() allowed for this
+    // request: the body was not read, and the router answers the route's too-large error.
+    bool body_too_large = false;
 
     // The first header with this lower-case name, or nullptr.
     const std::string* header(std::string_view lower_name) const {

@@ -139,9 +139,12 @@ struct Emulator::Impl {
             alpn_acceptor->listen();
             broker.listen(*alpn_acceptor, broker::Listener::alpn);
         }
-        http_server::serve(api_acceptor, workers, [this](const api::Request& request) {
-            return router.dispatch(request);
-        });
+        http_server::serve(api_acceptor, workers,
+                           [this](const api::Request& request) { return router.dispatch(request); },
+                           {.body_limit = lambda::max_code_request_size,
+                            .body_limit_for = [this](const api::Request& head) {
+                                return router.body_limit(head);
+                            }});
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             log::info("emulator", "signal ", signal, " received; shutting down");

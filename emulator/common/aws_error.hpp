@@ -44,6 +44,43 @@ inline constexpr std::string_view invalid_request_content = "InvalidRequestConte
 inline constexpr std::string_view request_too_large = "RequestTooLargeException";
 inline constexpr std::string_view validation = "ValidationException";
 inline constexpr std::string_view service_exception = "ServiceException";
+// ACM Private CA's names (botocore `acm-pca` 2017-08-22, JSON 1.1) and the protocol's own.
+inline constexpr std::string_view invalid_state = "InvalidStateException";
+inline constexpr std::string_view invalid_arn = "InvalidArnException";
+inline constexpr std::string_view invalid_args = "InvalidArgsException";
+inline constexpr std::string_view invalid_next_token = "InvalidNextTokenException";
+inline constexpr std::string_view malformed_csr = "MalformedCSRException";
+inline constexpr std::string_view malformed_certificate = "MalformedCertificateException";
+inline constexpr std::string_view certificate_mismatch = "CertificateMismatchException";
+inline constexpr std::string_view request_in_progress = "RequestInProgressException";
+inline constexpr std::string_view serialization = "SerializationException";
+
+// The query protocol (STS, IAM) puts the model's short code on the wire, not the shape name
+// (NoSuchEntity, not NoSuchEntityException: docs/aws/provisioning-and-services.md §0).
+namespace query {
+inline constexpr std::string_view missing_action = "MissingAction";
+inline constexpr std::string_view invalid_action = "InvalidAction";
+inline constexpr std::string_view malformed_query_string = "MalformedQueryString";
+inline constexpr std::string_view missing_parameter = "MissingParameter";
+inline constexpr std::string_view validation_error = "ValidationError";
+inline constexpr std::string_view access_denied = "AccessDenied";
+inline constexpr std::string_view internal_failure = "InternalFailure";
+inline constexpr std::string_view service_unavailable = "ServiceUnavailable";
+// IAM (botocore `iam` 2010-05-08).
+inline constexpr std::string_view no_such_entity = "NoSuchEntity";
+inline constexpr std::string_view entity_already_exists = "EntityAlreadyExists";
+inline constexpr std::string_view delete_conflict = "DeleteConflict";
+inline constexpr std::string_view limit_exceeded = "LimitExceeded";
+inline constexpr std::string_view malformed_policy_document = "MalformedPolicyDocument";
+inline constexpr std::string_view invalid_input = "InvalidInput";
+inline constexpr std::string_view unmodifiable_entity = "UnmodifiableEntity";
+inline constexpr std::string_view policy_not_attachable = "PolicyNotAttachable";
+inline constexpr std::string_view service_failure = "ServiceFailure";
+// STS (botocore `sts` 2011-06-15); MalformedPolicyDocument is shared with IAM.
+inline constexpr std::string_view packed_policy_too_large = "PackedPolicyTooLarge";
+inline constexpr std::string_view region_disabled = "RegionDisabledException";
+inline constexpr std::string_view expired_token = "ExpiredTokenException";
+}  // namespace query
 }  // namespace aws_errors
 
 class AwsError : public std::runtime_error {

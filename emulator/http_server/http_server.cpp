@@ -2,6 +2,7 @@
 // Protocol failures answer in AWS's error shape; a broken client ends only its own connection.
 #include "http_server/http_server.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -38,7 +39,8 @@ struct Context {
     Options options;
 };
 
-// The answer to a request that failed to read, or nothing when the peer simply went away.
+// The answer to a request that failed to read, or nothing when the peer simply went away. (A body
+// over its limit is not a failure here: the router answers it, in the route's own shape.)
 std::optional<api::Response> refusal_for(const boost::system::error_code& ec,
                                          const Options& options) {
     auto error = read_failure(ec, options.body_limit);
@@ -46,6 +48,11 @@ std::optional<api::Response> refusal_for(const boost::system::error_code& ec,
     auto response = api::error_response(*error);
     response.headers.emplace_back("x-amzn-RequestId", random_uuid());
     return response;
+}
+
+std::size_t limit_for(const Options& options, const api::Request& head) {
+    if (!options.body_limit_for) return options.body_limit;
+    return std::min(options.body_limit, options.body_limit_for(head));
 }
 
 asio::awaitable<api::Response> handle_on_workers(std::shared_ptr<Context> context,
@@ -65,21 +72,34 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, std::shared_ptr<Cont
     beast::flat_buffer buffer;
     for (;;) {
         http::request_parser<http::string_body> parser;
-        parser.body_limit(context->options.body_limit);
+        parser.body_limit(boost::none);  // checked below, once the head says which limit applies
         stream.expires_after(context->options.idle_timeout);
 
         auto [header_ec, header_bytes] =
             co_await http::async_read_header(stream, buffer, parser, use_nothrow);
-        // Clients such as curl wait for "100 Continue" before sending a large body.
-        if (!header_ec && parser.get()[http::field::expect] == "100-continue") {
-            http::response<http::empty_body> go_on{http::status::continue_, 11};
-            co_await http::async_write(stream, go_on, use_nothrow);
-        }
         boost::system::error_code read_ec = header_ec;
+        std::optional<api::Request> oversized;  // a head whose body stays unread
+        std::size_t limit = 0;
         if (!read_ec) {
-            auto [body_ec, body_bytes] =
-                co_await http::async_read(stream, buffer, parser, use_nothrow);
-            read_ec = body_ec;
+            auto head = to_api_request(parser.get(), remote);
+            limit = limit_for(context->options, head);
+            if (parser.content_length().value_or(0) > limit) {
+                oversized = std::move(head);
+            } else {
+                parser.body_limit(limit);  // chunked bodies are counted as they arrive
+                // Clients such as curl wait for "100 Continue" before sending a large body.
+                if (parser.get()[http::field::expect] == "100-continue") {
+                    http::response<http::empty_body> go_on{http::status::continue_, 11};
+                    co_await http::async_write(stream, go_on, use_nothrow);
+                }
+                auto [body_ec, body_bytes] =
+                    co_await http::async_read(stream, buffer, parser, use_nothrow);
+                read_ec = body_ec;
+                if (read_ec == http::error::body_limit) {
+                    read_ec = {};
+                    oversized = std::move(head);
+                }
+            }
         }
         if (read_ec) {
             if (auto refusal = refusal_for(read_ec, context->options)) {
@@ -88,6 +108,17 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, std::shared_ptr<Cont
                 auto answer = to_beast_response(std::move(*refusal), 11, false);
                 co_await http::async_write(stream, answer, use_nothrow);
             }
+            break;
+        }
+        if (oversized) {
+            // Answered in the route's own shape without reading the body, then closed.
+            log::info(context->options.name, "refused a request from ", remote,
+                      ": body over the limit of ", limit, " bytes for ", oversized->method, " ",
+                      oversized->target);
+            oversized->body_too_large = true;
+            auto answer = co_await handle_on_workers(context, std::move(*oversized));
+            auto response = to_beast_response(std::move(answer), parser.get().version(), false);
+            co_await http::async_write(stream, response, use_nothrow);
             break;
         }
 

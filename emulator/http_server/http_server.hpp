@@ -1,6 +1,8 @@
 // The HTTP/1.1 shell around a Router-like dispatch function: accepts connections, reads requests
-// with a body limit and an idle timeout, runs each request on the worker pool (handlers may
-// generate keys or sign) and writes the answer back on the connection's strand. I/O layer.
+// with a body limit chosen per request from its head and an idle timeout, runs each request on
+// the worker pool (handlers may generate keys or sign) and writes the answer back on the
+// connection's strand. A body over its limit is never read: the request goes to `dispatch` with
+// body_too_large set, and the connection closes after the answer. I/O layer.
 #pragma once
 
 #include <chrono>
@@ -16,9 +18,13 @@
 namespace iotemu::http_server {
 
 using Dispatch = std::function<api::Response(const api::Request&)>;
+// The most body a request may carry, decided from its head (method, target, headers).
+using BodyLimitFor = std::function<std::size_t(const api::Request& head)>;
 
 struct Options {
-    std::size_t body_limit = 1024 * 1024;  // larger bodies get 413 RequestEntityTooLargeException
+    // The hard upper bound for every request, whatever body_limit_for says.
+    std::size_t body_limit = 1024 * 1024;
+    BodyLimitFor body_limit_for;  // empty: body_limit for every request
     std::chrono::seconds idle_timeout{60};
     std::string name = "api";  // log component
 };
