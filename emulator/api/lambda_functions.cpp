@@ -30,8 +30,9 @@ Response create_function(lambda::Service& service, Call& call) {
                        "1 validation error detected: Value null at 'code' failed to satisfy "
                        "constraint: Member must not be null");
     input.zip_file = shapes::zip_file(*code);
-    // Publish, Tags, Layers, VpcConfig, TracingConfig, Architectures…: accepted and not kept;
-    // every function is its unpublished $LATEST on x86_64.
+    shapes::refuse_publish(call);
+    // Tags, Layers, VpcConfig, TracingConfig, Architectures…: accepted and not kept; every
+    // function is its unpublished $LATEST on x86_64.
     const auto function = service.create_function(input);
     return json_response(shapes::function_configuration(function), 201);
 }
@@ -61,6 +62,7 @@ Response update_function_code(lambda::Service& service, Call& call) {
     const auto name = shapes::function_name(call);
     const auto revision_id = call.body_string("RevisionId");
     const auto zip = shapes::zip_file(call.body());
+    shapes::refuse_publish(call);
     if (call.body_bool("DryRun").value_or(false))
         return json_response(shapes::function_configuration(service.functions().get(name)));
     return json_response(
@@ -74,11 +76,17 @@ Response update_function_configuration(lambda::Service& service, Call& call) {
         service.update_function_configuration(name, settings, call.body_string("RevisionId"))));
 }
 
+// A zip travels base64 inside the JSON body: Lambda takes such requests up to 4/3 of 50 MB.
+BodyLimit code_upload(std::string_view operation) {
+    return {lambda::max_code_request_size, aws_errors::request_entity_too_large, operation};
+}
+
 }  // namespace
 
 void add_lambda_routes(Router& router, lambda::Service& service) {
-    router.add("POST", route(""),
-               [&service](Call& call) { return create_function(service, call); });
+    router.add(
+        "POST", route(""), [&service](Call& call) { return create_function(service, call); },
+        code_upload("CreateFunction"));
     router.add("GET", route(""), [&service](Call& call) { return list_functions(service, call); });
     router.add("GET", route("/{FunctionName}"),
                [&service](Call& call) { return get_function(service, call); });
@@ -86,8 +94,12 @@ void add_lambda_routes(Router& router, lambda::Service& service) {
         return json_response(
             shapes::function_configuration(service.functions().get(shapes::function_name(call))));
     });
-    router.add("PUT", route("/{FunctionName}/code"),
-               [&service](Call& call) { return update_function_code(service, call); });
+    router.add(
+        "PUT", route("/{FunctionName}/code"),
+        [&service](Call& call) { return update_function_code(service, call); },
+        code_upload("UpdateFunctionCode"));
+    router.add("POST", route("/{FunctionName}/versions"),
+               [](Call&) -> Response { shapes::refuse_versions(); });
     router.add("PUT", route("/{FunctionName}/configuration"),
                [&service](Call& call) { return update_function_configuration(service, call); });
     router.add("DELETE", route("/{FunctionName}"), [&service](Call& call) {

@@ -55,8 +55,11 @@ Response invoke(lambda::Service& service, Call& call) {
 }  // namespace
 
 void add_lambda_invoke_routes(Router& router, lambda::Service& service) {
+    // The body is the payload: RequestResponse takes 6 MB (Event's 1 MB is checked by the
+    // service, which words its refusal per invocation type).
     router.add("POST", "/2015-03-31/functions/{FunctionName}/invocations",
-               [&service](Call& call) { return invoke(service, call); });
+               [&service](Call& call) { return invoke(service, call); },
+               {lambda::max_sync_payload, aws_errors::request_too_large, "InvokeFunction"});
 }
 
 }  // namespace iotemu::api

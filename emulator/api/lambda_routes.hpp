@@ -1,8 +1,9 @@
 // The Lambda control plane (botocore `lambda` 2015-03-31, paths under /2015-03-31/) as routes on
 // the API's Router: CreateFunction, GetFunction, GetFunctionConfiguration, ListFunctions,
 // UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction, AddPermission,
-// RemovePermission, GetPolicy and Invoke. Handlers keep a reference to the service, which must
-// outlive the router.
+// RemovePermission, GetPolicy and Invoke (PublishVersion answers that versions are not kept), each
+// route with Lambda's request size. Handlers keep a reference to the service, which must outlive
+// the router.
 //
 // Invoke (RequestResponse) blocks the API worker running it until the handler ends, and handlers
 // call back into this API: lambda::ServiceConfig::max_sync_invocations must stay below the

@@ -130,6 +130,16 @@ std::string function_name(const Call& call) {
     return name;
 }
 
+void refuse_versions() {
+    invalid_parameter(
+        "iot-emulator keeps one version of a function, $LATEST: publishing numbered versions "
+        "(Publish=true, PublishVersion) is not supported. Drop --publish and invoke $LATEST.");
+}
+
+void refuse_publish(const Call& call) {
+    if (call.body_bool("Publish").value_or(false)) refuse_versions();
+}
+
 Response no_content() {
     Response response;
     response.status = 204;

@@ -25,6 +25,11 @@ std::string zip_file(const nlohmann::json& code);
 // The {FunctionName} path parameter with the Qualifier query member folded in.
 std::string function_name(const Call& call);
 
+// Versions are not kept (every function is its $LATEST): PublishVersion, and Publish=true on
+// CreateFunction or UpdateFunctionCode, are refused rather than answered as $LATEST.
+[[noreturn]] void refuse_versions();
+void refuse_publish(const Call& call);
+
 // Lambda's answer with no body (DeleteFunction, RemovePermission): 204.
 Response no_content();
 
