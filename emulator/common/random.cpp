@@ -32,6 +32,14 @@ std::string random_hex(std::size_t bytes) {
     return out;
 }
 
+std::string random_text(std::size_t length, std::string_view alphabet) {
+    std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+    std::string out;
+    out.reserve(length);
+    for (std::size_t i = 0; i < length; ++i) out.push_back(alphabet[pick(generator())]);
+    return out;
+}
+
 std::string random_uuid() {
     std::array<std::uint8_t, 16> b{};
     for (auto& byte : b) byte = static_cast<std::uint8_t>(generator()() & 0xff);
