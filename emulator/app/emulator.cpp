@@ -10,10 +10,13 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "api/acm_pca_routes.hpp"
+#include "api/iam_routes.hpp"
 #include "api/iot_data_routes.hpp"
 #include "api/iot_service.hpp"
 #include "api/lambda_routes.hpp"
 #include "api/router.hpp"
+#include "api/sts_routes.hpp"
 #include "api/topic_rule_routes.hpp"
 #include "app/server_identity.hpp"
 #include "broker/broker.hpp"
@@ -25,6 +28,9 @@
 #include "rules/engine/engine.hpp"
 #include "rules/engine/topic_rules.hpp"
 #include "rules/lambda/service.hpp"
+#include "services/acm_pca/acm_pca.hpp"
+#include "services/iam/iam.hpp"
+#include "services/sts/sts.hpp"
 
 namespace iotemu::app {
 namespace {
@@ -95,6 +101,9 @@ struct Emulator::Impl {
     rules::TopicRuleStore topic_rules;
     std::unique_ptr<lambda::Service> functions;   // needs the API's address: made once bound
     std::unique_ptr<rules::Engine> rules_engine;  // runs actions through `functions`
+    services::sts::Service sts;
+    services::iam::Service iam;
+    services::acm_pca::Service acm_pca;
     broker::Broker broker;
     api::Router router;
     Endpoints endpoints;
@@ -106,6 +115,9 @@ struct Emulator::Impl {
           identity(load_or_create_server_identity(options.data_dir, host_names(options.host))),
           registry(model::Account{options.region, options.account_id}, identity.ca),
           topic_rules(model::Account{options.region, options.account_id}),
+          sts(options.account_id),
+          iam(options.account_id),
+          acm_pca(options.region, options.account_id),
           broker(registry, bus,
                  {identity.server_certificate.to_pem(), identity.server_key.to_pem()}) {
         if (options.alpn_port)
@@ -130,6 +142,9 @@ struct Emulator::Impl {
         api::add_topic_rule_routes(router, topic_rules);
         api::add_iot_data_routes(router, bus);
         api::add_lambda_routes(router, *functions);
+        api::add_sts_operations(router, sts);
+        api::add_iam_operations(router, iam);
+        api::add_acm_pca_operations(router, acm_pca);
         api_acceptor.listen();
         mqtt_acceptor.listen();
         broker.listen(mqtt_acceptor, broker::Listener::mqtt);
