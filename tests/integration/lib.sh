@@ -207,6 +207,13 @@ register_ca_with_verification() {
 
 ALLOW_ALL='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}'
 
+# A python3 with both boto3 and pyOpenSSL (the JITR blog's script needs both): the one on PATH,
+# else Debian's, where scripts/setup --test installs python3-openssl and python3-boto3.
+PYTHON_WITH_PYOPENSSL=$(for python in python3 /usr/bin/python3; do
+  "$python" -c 'import OpenSSL, boto3' 2>/dev/null && { echo "$python"; break; }
+done)
+PYTHON_WITH_PYOPENSSL=${PYTHON_WITH_PYOPENSSL:-python3}
+
 # ---- Lambda functions and topic rules ----------------------------------------------------------
 
 HANDLERS=$(cd "$(dirname "${BASH_SOURCE[0]}")/handlers" && pwd)
