@@ -112,14 +112,15 @@ struct Emulator::Impl {
         : api_acceptor(bind_port(io, endpoint_for(options.host, options.api_port), "API")),
           mqtt_acceptor(bind_port(io, endpoint_for(options.host, options.mqtt_port), "MQTT")),
           https_acceptor(bind_port(io, endpoint_for(options.host, options.https_port), "HTTPS")),
-          identity(load_or_create_server_identity(options.data_dir, host_names(options.host))),
+          identity(load_or_create_server_identity(options.data_dir, host_names(options))),
           registry(model::Account{options.region, options.account_id}, identity.ca),
           topic_rules(model::Account{options.region, options.account_id}),
           sts(options.account_id),
           iam(options.account_id),
           acm_pca(options.region, options.account_id),
           broker(registry, bus,
-                 {identity.server_certificate.to_pem(), identity.server_key.to_pem()}) {
+                 {identity.server_certificate.to_pem(), identity.server_key.to_pem()},
+                 {.websocket_policy = options.websocket_policy}) {
         if (options.alpn_port)
             alpn_acceptor.emplace(
                 bind_port(io, endpoint_for(options.host, *options.alpn_port), "ALPN"));
@@ -138,7 +139,8 @@ struct Emulator::Impl {
             topic_rules, bus, std::make_shared<LambdaServiceInvoker>(*functions),
             rules::EngineOptions{.http = {.allow_any_host = options.http_actions_any_host}});
         api::add_iot_routes(router, registry,
-                            {endpoints.host + ":" + std::to_string(endpoints.mqtt_port)});
+                            {options.endpoint_host.value_or(endpoints.host) + ":" +
+                             std::to_string(endpoints.mqtt_port)});
         api::add_topic_rule_routes(router, topic_rules);
         api::add_iot_data_routes(router, bus);
         api::add_lambda_routes(router, *functions);
@@ -180,9 +182,10 @@ struct Emulator::Impl {
         return config;
     }
 
-    static std::vector<std::string> host_names(const std::string& host) {
+    static std::vector<std::string> host_names(const Options& options) {
         std::vector<std::string> names{"localhost", "127.0.0.1", "::1"};
-        if (std::find(names.begin(), names.end(), host) == names.end()) names.push_back(host);
+        for (const auto& name : {options.host, options.endpoint_host.value_or(options.host)})
+            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
         return names;
     }
 };

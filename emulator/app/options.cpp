@@ -31,11 +31,18 @@ std::string usage() {
            "  --api-port PORT      control plane and iot-data REST API, plain HTTP (default 4580;\n"
            "                       0 = ephemeral)\n"
            "  --mqtt-port PORT     MQTT over mutual TLS (default 8883; 0 = ephemeral)\n"
-           "  --https-port PORT    HTTPS data plane, POST /topics/... with a client certificate\n"
+           "  --https-port PORT    HTTPS data plane, POST /topics/... with a client certificate,\n"
+           "                       and MQTT over WebSocket (wss://HOST:PORT/mqtt, SigV4)\n"
            "                       (default 8443; 0 = ephemeral)\n"
-           "  --alpn-port PORT|off MQTT (ALPN x-amzn-mqtt-ca) and the HTTPS data plane (ALPN\n"
-           "                       x-amzn-http-ca) over TLS (default 443 as root, else off;\n"
-           "                       0 = ephemeral)\n"
+           "  --alpn-port PORT|off MQTT (ALPN x-amzn-mqtt-ca), and the HTTPS data plane and MQTT\n"
+           "                       over WebSocket (ALPN x-amzn-http-ca, http/1.1 or none) over\n"
+           "                       TLS (default 443 as root, else off; 0 = ephemeral)\n"
+           "  --endpoint-host NAME host name DescribeEndpoint answers, covered by the server\n"
+           "                       certificate (default --host), e.g.\n"
+           "                       iotemu-ats.iot.us-east-1.localhost\n"
+           "  --websocket-policy NAME\n"
+           "                       hold MQTT-over-WebSocket (SigV4) connections to this IoT\n"
+           "                       policy (default: they may do anything)\n"
            "  --data-dir DIR       server CA, server certificate and state\n"
            "                       (default ./.iot-emulator)\n"
            "  --region NAME        region in ARNs (default us-east-1)\n"
@@ -120,6 +127,19 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
          [&](const std::string& v) -> std::optional<std::string> {
              if (v != "true" && v != "false") return "expects true or false, got '" + v + "'";
              options.http_actions_any_host = v == "true";
+             return std::nullopt;
+         }},
+        {"--endpoint-host",
+         [&](const std::string& v) -> std::optional<std::string> {
+             if (v.empty() || v.find_first_of(":/ ") != std::string::npos)
+                 return "expects a host name, got '" + v + "'";
+             options.endpoint_host = v;
+             return std::nullopt;
+         }},
+        {"--websocket-policy",
+         [&](const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "expects a policy name";
+             options.websocket_policy = v;
              return std::nullopt;
          }},
         {"--log-level",

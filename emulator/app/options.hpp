@@ -30,6 +30,13 @@ struct Options {
     std::vector<lambda::DeclaredFunction> functions;
     // Rules' http actions may POST to any host, not only to this machine's loopback.
     bool http_actions_any_host = false;
+    // The host name DescribeEndpoint answers (and the server certificate covers); --host when
+    // unset. An AWS-form name such as iotemu-ats.iot.us-east-1.localhost lets SDKs that read
+    // the signing region from the endpoint sign for MQTT over WebSocket.
+    std::optional<std::string> endpoint_host;
+    // MQTT over WebSocket: the IoT policy SigV4-signed connections are held to; unset, they may
+    // do what an allow-all policy allows (docs/aws/data-plane.md §2.3).
+    std::optional<std::string> websocket_policy;
 };
 
 // Either Options, or a message for stderr (exit 2). `--help` yields the usage text as the error

@@ -43,8 +43,8 @@ std::string banner(const Endpoints& e) {
     const std::pair<std::string_view, std::string> lines[] = {
         {"iot and iot-data (aws --endpoint-url):", e.api_endpoint()},
         {"MQTT 3.1.1 and 5 over mutual TLS:", address(e.mqtt_port)},
-        {"HTTPS data plane (POST /topics/...):", e.https_endpoint()},
-        {"by ALPN x-amzn-mqtt-ca, x-amzn-http-ca:",
+        {"HTTPS data plane, MQTT over wss /mqtt:", e.https_endpoint()},
+        {"by ALPN (MQTT, HTTPS and wss):",
          e.alpn_port ? address(*e.alpn_port) : "off (--alpn-port)"},
         {"server CA file (--cafile):",
          std::filesystem::absolute(e.server_ca_file).lexically_normal().string()},

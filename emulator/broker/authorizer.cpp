@@ -41,10 +41,22 @@ Authorizer::Authorizer(const registry::Registry& registry, const pki::X509Certif
                        std::string source_ip)
     : registry_(registry),
       certificate_id_(certificate.id()),
-      principal_arn_(registry.account().arn("cert", certificate.id())) {
+      principal_arn_(registry.account().arn("cert", certificate.id())),
+      principal_identifier_(certificate_id_) {
     variables_.subject = aws_attributes(certificate.subject());
     variables_.issuer = aws_attributes(certificate.issuer());
     variables_.certificate_serial_number = certificate.serial_number_hex();
+    variables_.source_ip = std::move(source_ip);
+}
+
+Authorizer::Authorizer(const registry::Registry& registry, const SigV4Principal& principal,
+                       std::string source_ip, std::optional<std::string> policy_name)
+    : registry_(registry),
+      principal_arn_("arn:aws:iam::" + registry.account().account_id + ":user/" +
+                     principal.access_key_id),
+      principal_identifier_(registry.account().account_id + "/" + principal.access_key_id),
+      sigv4_(true),
+      sigv4_policy_(std::move(policy_name)) {
     variables_.source_ip = std::move(source_ip);
 }
 
@@ -78,7 +90,13 @@ bool Authorizer::may_receive(std::string_view topic) {
 void Authorizer::refresh() {
     const auto generation = registry_.generation();
     if (loaded_ && generation == generation_) return;
-    policies_ = registry_.principal_policies(principal_arn_, variables_.client_id.value_or(""));
+    if (sigv4_) {
+        policies_ = {};
+        if (auto compiled = registry_.compiled_policy(*sigv4_policy_))
+            policies_.policies.push_back(std::move(compiled));
+    } else {
+        policies_ = registry_.principal_policies(principal_arn_, variables_.client_id.value_or(""));
+    }
     generation_ = generation;
     loaded_ = true;
     compiled_.clear();
@@ -92,6 +110,7 @@ void Authorizer::refresh() {
 
 bool Authorizer::allows(std::string_view action, std::string_view resource_type,
                         std::string_view resource_name) {
+    if (sigv4_ && !sigv4_policy_) return true;  // allow-all, as documented
     refresh();
     if (compiled_.empty()) return false;  // no policy: denied, without building the request
     const policy::Request request{std::string(action),

@@ -18,9 +18,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/ssl.h>
 
+#include "broker/authorizer.hpp"
 #include "broker/connection.hpp"
 #include "broker/https_session.hpp"
 #include "broker/onboarding.hpp"
+#include "broker/transport.hpp"
 #include "common/log.hpp"
 
 namespace iotemu::broker {
@@ -34,10 +36,12 @@ constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 constexpr std::string_view mqtt_alpn = "x-amzn-mqtt-ca";
 constexpr std::string_view http_alpn = "x-amzn-http-ca";
+constexpr std::string_view plain_http_alpn = "http/1.1";
 
-// AWS's port 443 serves mutual-TLS clients by ALPN (docs/aws/iot-core.md §6.1): the first
-// protocol offered that is one of ours is chosen. A client offering only others is refused in the
-// handshake; one that offers none is refused after it (negotiated_alpn is then empty).
+// AWS's port 443 serves its clients by ALPN (docs/aws/iot-core.md §6.1, docs/aws/data-plane.md
+// §2.1): x-amzn-mqtt-ca is MQTT, x-amzn-http-ca the HTTPS data plane, and http/1.1 or no ALPN at
+// all HTTPS too, where MQTT over WebSocket is upgraded from. The first protocol offered that is one
+// of these is chosen; a client offering only others is refused in the handshake.
 int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
                 const unsigned char* offered, unsigned int offered_length, void*) {
     for (unsigned i = 0; i < offered_length;) {
@@ -45,7 +49,7 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
         const auto* name = offered + i + 1;
         if (i + 1 + length > offered_length) break;
         const std::string_view protocol(reinterpret_cast<const char*>(name), length);
-        if (protocol == mqtt_alpn || protocol == http_alpn) {
+        if (protocol == mqtt_alpn || protocol == http_alpn || protocol == plain_http_alpn) {
             *out = name;
             *out_length = static_cast<unsigned char>(length);
             return SSL_TLSEXT_ERR_OK;
@@ -62,7 +66,7 @@ std::string_view negotiated_alpn(SSL* ssl) {
     return {reinterpret_cast<const char*>(selected), selected ? length : 0};
 }
 
-enum class Protocol { mqtt, https, none };
+enum class Protocol { mqtt, https };
 
 Protocol protocol_of(Listener listener, SSL* ssl) {
     switch (listener) {
@@ -73,10 +77,7 @@ Protocol protocol_of(Listener listener, SSL* ssl) {
         case Listener::alpn:
             break;
     }
-    const auto alpn = negotiated_alpn(ssl);
-    return alpn == mqtt_alpn   ? Protocol::mqtt
-           : alpn == http_alpn ? Protocol::https
-                               : Protocol::none;
+    return negotiated_alpn(ssl) == mqtt_alpn ? Protocol::mqtt : Protocol::https;
 }
 
 // Any client certificate completes the handshake: whether it may connect is the registry's
@@ -150,14 +151,11 @@ asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<ssl::context> tl
     switch (protocol_of(listener, stream.native_handle())) {
         case Protocol::mqtt:
             if (admit_device(*context, chain, remote))
-                co_await serve_mqtt(std::move(stream), context, chain.front(), remote);
+                co_await serve_mqtt(tls_transport(std::move(stream)), context,
+                                    Authorizer(context->registry, chain.front(), remote), remote);
             co_return;
         case Protocol::https:
             co_await serve_https(std::move(stream), context, std::move(chain), remote);
-            co_return;
-        case Protocol::none:
-            log::info("broker", "connection from ", remote, " refused: no ALPN ", mqtt_alpn, " or ",
-                      http_alpn);
             co_return;
     }
 }

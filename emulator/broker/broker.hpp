@@ -27,8 +27,9 @@ enum class Listener {
     mqtt,   // MQTT (AWS's 8883); the handshake requires a client certificate
     https,  // the HTTPS data plane (AWS's 8443); a client certificate is asked for, and each
             // request decides whether it needs one
-    alpn,   // by ALPN (AWS's 443): x-amzn-mqtt-ca is MQTT, x-amzn-http-ca the HTTPS data plane;
-            // a client offering neither is refused
+    alpn,   // by ALPN (AWS's 443): x-amzn-mqtt-ca is MQTT; x-amzn-http-ca, http/1.1 or none the
+            // HTTPS data plane and its WebSocket upgrade; a client offering only others is
+            // refused
 };
 
 class Broker {

@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
+#include <string>
 
 #include "broker/connections.hpp"
 #include "bus/bus.hpp"
@@ -17,9 +19,12 @@ struct BrokerOptions {
     // An HTTPS request must arrive whole within this (slow clients are dropped); so must an
     // answer be taken up by its client.
     std::chrono::seconds http_request_timeout{10};
-    std::size_t max_queued_per_session = 1000;   // offline QoS 1 messages of a persistent session
+    std::size_t max_queued_per_session = 1000;  // offline QoS 1 messages of a persistent session
     std::size_t max_pending_write_bytes = 16 * 1024 * 1024;  // a reader this far behind is dropped
     mqtt::ProtocolLimits limits;
+    // MQTT over WebSocket: the IoT policy SigV4-signed connections are held to; none means they
+    // may do what an allow-all policy allows (docs/aws/data-plane.md §2.3).
+    std::optional<std::string> websocket_policy;
 };
 
 struct BrokerContext {

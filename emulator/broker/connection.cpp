@@ -12,11 +12,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include "broker/authorizer.hpp"
 #include "broker/broker_context.hpp"
 #include "broker/events.hpp"
+#include "broker/transport.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "mqtt/decoder.hpp"
@@ -63,16 +63,16 @@ class Connection final : public std::enable_shared_from_this<Connection>,
                          public SessionSink,
                          public ConnectionHandle {
 public:
-    Connection(TlsStream stream, std::shared_ptr<BrokerContext> context,
-               const pki::X509Certificate& certificate, std::string remote)
-        : stream_(std::move(stream)),
+    Connection(std::unique_ptr<Transport> transport, std::shared_ptr<BrokerContext> context,
+               Authorizer authorizer, std::string remote)
+        : transport_(std::move(transport)),
           context_(std::move(context)),
-          authorizer_(context_->registry, certificate, remote),
+          authorizer_(std::move(authorizer)),
           remote_(std::move(remote)),
           protocol_(*this, context_->options.limits),
           decoder_(context_->options.limits.max_packet_bytes),
-          wake_writer_(stream_.get_executor()),
-          watchdog_timer_(stream_.get_executor()) {}
+          wake_writer_(transport_->executor()),
+          watchdog_timer_(transport_->executor()) {}
 
     asio::awaitable<void> run() {
         auto self = shared_from_this();
@@ -80,9 +80,9 @@ public:
         last_received_ = Clock::now();
         watchdog_timeout_ = context_->options.connect_timeout;
         asio::co_spawn(
-            stream_.get_executor(), [self] { return self->writer(); }, asio::detached);
+            transport_->executor(), [self] { return self->writer(); }, asio::detached);
         asio::co_spawn(
-            stream_.get_executor(), [self] { return self->watchdog(); }, asio::detached);
+            transport_->executor(), [self] { return self->watchdog(); }, asio::detached);
         co_await reader();
         context_->connections.remove(this);
     }
@@ -92,13 +92,13 @@ public:
     const std::string& certificate_id() const override { return authorizer_.certificate_id(); }
 
     void kick(mqtt::DisconnectReason reason) override {
-        asio::post(stream_.get_executor(), [self = shared_from_this(), reason] {
+        asio::post(transport_->executor(), [self = shared_from_this(), reason] {
             self->execute(self->protocol_.close(reason));
         });
     }
 
     void forward(const bus::Message& message, mqtt::QoS qos, bool retain) override {
-        asio::post(stream_.get_executor(), [self = shared_from_this(), message, qos, retain] {
+        asio::post(transport_->executor(), [self = shared_from_this(), message, qos, retain] {
             self->deliver(message, qos, retain);
         });
     }
@@ -109,13 +109,13 @@ public:
         // A client that sent no client id gets one of ours, so sessions and takeover never mix
         // two anonymous clients (MQTT 5 tells it in CONNACK).
         client_id_ = connect.client_id.empty() ? "iotemu-" + random_hex(8) : connect.client_id;
-        presence_ = {client_id_, random_uuid(), certificate_id(), remote_, 0};
+        presence_ = {client_id_, random_uuid(), authorizer_.principal_identifier(), remote_, 0};
         authorizer_.set_client_id(connect.client_id);
         authorizer_.set_connect_attributes(request.expiry_seconds > 0, connect.will.has_value());
         const bool will_allowed = !connect.will || authorizer_.may_publish(connect.will->topic);
         if (!authorizer_.may_connect() || !will_allowed) {
-            log::info("broker", "CONNECT of client '", connect.client_id, "' with certificate ",
-                      certificate_id(), " denied by policy",
+            log::info("broker", "CONNECT of client '", connect.client_id, "' as ",
+                      authorizer_.principal_identifier(), " denied by policy",
                       will_allowed ? "" : " (will topic not publishable)");
             publish_event(connect_failed_event(presence_, now()));
             return {mqtt::ReasonCode::not_authorized};
@@ -128,12 +128,12 @@ public:
         auto waiting = session_->attach(weak_from_this());
         // Queued messages follow the CONNACK: post them behind the actions being returned.
         if (!waiting.empty())
-            asio::post(stream_.get_executor(), [self = shared_from_this(), waiting] {
+            asio::post(transport_->executor(), [self = shared_from_this(), waiting] {
                 for (const auto& message : waiting)
                     self->deliver(message, message.qos, message.retain);
             });
-        log::info("broker", "client '", client_id_, "' connected from ", remote_,
-                  " with certificate ", certificate_id(), " over MQTT ",
+        log::info("broker", "client '", client_id_, "' connected from ", remote_, " as ",
+                  authorizer_.principal_identifier(), " over MQTT ",
                   request.version == mqtt::ProtocolVersion::v5 ? "5" : "3.1.1",
                   opened.present ? " (session resumed)" : "");
         publish_event(connected_event(presence_, now()));
@@ -220,7 +220,7 @@ private:
                              qos,
                              retain,
                              client_id_,
-                             certificate_id(),
+                             authorizer_.principal_identifier(),
                              epoch_millis(now())};
         if (!properties.empty()) message.properties = properties;
         message.publisher = session_ ? session_->bus_id : 0;
@@ -244,7 +244,7 @@ private:
             return;
         }
         const auto token = context_->connections.defer_will(client_id_);
-        auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor(),
+        auto timer = std::make_shared<asio::steady_timer>(transport_->executor(),
                                                           std::chrono::seconds{delay});
         timer->async_wait([timer, context = context_, client_id = client_id_, token,
                            message = std::move(message)](boost::system::error_code ec) mutable {
@@ -300,18 +300,17 @@ private:
 
     void close_socket() {
         socket_closed_ = true;
-        boost::system::error_code ignored;
-        stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-        stream_.lowest_layer().close(ignored);
+        transport_->close();
     }
 
     asio::awaitable<void> reader() {
         while (!closing_) {
             const auto space = decoder_.prepare(16 * 1024);
-            auto [ec, n] = co_await stream_.async_read_some(
-                asio::buffer(space.data(), space.size()), use_nothrow);
+            auto [ec, n] = co_await transport_->read_some(asio::buffer(space.data(), space.size()));
             if (ec) {
-                execute(protocol_.close(mqtt::DisconnectReason::connection_lost));
+                execute(protocol_.close(transport_->closed_by_client(ec)
+                                            ? mqtt::DisconnectReason::client_initiated_disconnect
+                                            : mqtt::DisconnectReason::connection_lost));
                 begin_close();
                 co_return;
             }
@@ -343,7 +342,7 @@ private:
                 continue;
             }
             writing.swap(pending_);
-            auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(writing), use_nothrow);
+            auto [ec, n] = co_await transport_->write(asio::buffer(writing));
             writing.clear();
             if (ec) {
                 execute(protocol_.close(mqtt::DisconnectReason::connection_lost));
@@ -374,7 +373,7 @@ private:
         if (!ec) close_socket();  // the writer is stuck on a client that does not read
     }
 
-    TlsStream stream_;
+    std::unique_ptr<Transport> transport_;
     std::shared_ptr<BrokerContext> context_;
     Authorizer authorizer_;
     std::string remote_;
@@ -395,10 +394,11 @@ private:
 
 }  // namespace
 
-asio::awaitable<void> serve_mqtt(TlsStream stream, std::shared_ptr<BrokerContext> context,
-                                 pki::X509Certificate certificate, std::string remote) {
-    auto connection = std::make_shared<Connection>(std::move(stream), std::move(context),
-                                                   certificate, std::move(remote));
+asio::awaitable<void> serve_mqtt(std::unique_ptr<Transport> transport,
+                                 std::shared_ptr<BrokerContext> context, Authorizer authorizer,
+                                 std::string remote) {
+    auto connection = std::make_shared<Connection>(std::move(transport), std::move(context),
+                                                   std::move(authorizer), std::move(remote));
     co_await connection->run();
 }
 

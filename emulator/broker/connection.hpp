@@ -1,4 +1,5 @@
-// One device connection after onboarding: a TLS stream carrying MQTT. Internal to the broker.
+// One device connection after onboarding: MQTT over a TLS stream, or over WebSocket messages on
+// one. Internal to the broker.
 #pragma once
 
 #include <memory>
@@ -17,9 +18,13 @@ namespace iotemu::broker {
 using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 
 struct BrokerContext;  // broker.cpp: the registry, bus, connection index and limits
+class Transport;       // transport.hpp
+class Authorizer;      // authorizer.hpp
 
-// Runs MQTT on an authenticated stream (the certificate is ACTIVE) until the connection ends.
-boost::asio::awaitable<void> serve_mqtt(TlsStream stream, std::shared_ptr<BrokerContext> context,
-                                        pki::X509Certificate certificate, std::string remote);
+// Runs MQTT on an authenticated transport (an ACTIVE certificate, or a SigV4-signed WebSocket
+// upgrade) until the connection ends; `authorizer` answers for that identity.
+boost::asio::awaitable<void> serve_mqtt(std::unique_ptr<Transport> transport,
+                                        std::shared_ptr<BrokerContext> context,
+                                        Authorizer authorizer, std::string remote);
 
 }  // namespace iotemu::broker

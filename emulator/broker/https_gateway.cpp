@@ -3,6 +3,8 @@
 // through with_trace_id.
 #include "broker/https_gateway.hpp"
 
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "api/errors.hpp"
@@ -41,22 +43,42 @@ HttpsGateway::HttpsGateway(BrokerContext& context, std::vector<pki::X509Certific
                            std::string remote)
     : context_(context), chain_(std::move(chain)), remote_(std::move(remote)) {
     api::add_publish_route(router_, [this](api::Call& call) { return publish(call); });
+    router_.add("GET", "/mqtt", [this](api::Call& call) { return upgrade(call); });
 }
 
 std::optional<api::Response> HttpsGateway::handle(const api::Request& request) {
     drop_ = false;
+    upgrade_.reset();
     auto response = router_.dispatch(request);
-    if (drop_) return std::nullopt;
+    if (drop_ || upgrade_) return std::nullopt;
     return with_trace_id(std::move(response));
+}
+
+std::optional<WebSocketUpgrade> HttpsGateway::take_upgrade() {
+    return std::exchange(upgrade_, std::nullopt);
 }
 
 api::Response HttpsGateway::refuse(const AwsError& error) const {
     return with_trace_id(api::error_response(error));
 }
 
+// MQTT over WebSocket (docs/aws/data-plane.md §2.1, §2.2): the upgrade needs no client
+// certificate, only a presigned query of the right shape.
+api::Response HttpsGateway::upgrade(api::Call& call) {
+    try {
+        upgrade_ = check_websocket_upgrade(call);
+    } catch (const AwsError& error) {
+        log::info("broker", "WebSocket upgrade from ", remote_, " refused: ", error.what());
+        throw;
+    }
+    log::info("broker", "WebSocket upgrade from ", remote_, " signed by ",
+              upgrade_->principal.access_key_id, " (", upgrade_->principal.region, ")");
+    return {};
+}
+
 api::Response HttpsGateway::publish(api::Call& call) {
     // Over mutual TLS the client certificate is the credential; AWS asks for it in the handshake,
-    // we per request, so that a future MQTT-over-WebSocket upgrade (signed with SigV4) on the same
+    // we per request, so that an MQTT-over-WebSocket upgrade (signed with SigV4) on the same
     // listener can do without one.
     if (chain_.empty())
         throw AwsError(aws_errors::unauthorized,

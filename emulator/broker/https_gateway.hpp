@@ -3,8 +3,10 @@
 // certificate as an MQTT connect would (JITR included), checks iot:Publish (and
 // iot:RetainPublish) under the certificate's policies with no client id, and publishes on the
 // bus; another method on /topics/… answers MethodNotAllowedException, any other path AWS's
-// unknown-operation error. Every answer carries a traceId equal to its x-amzn-RequestId. Sans-I/O:
-// https_session.cpp reads and writes; one per connection, used on its strand.
+// unknown-operation error. `GET /mqtt` with a WebSocket upgrade and a SigV4 presigned query
+// (docs/aws/data-plane.md §2) is granted for https_session.cpp to carry out. Every answer carries
+// a traceId equal to its x-amzn-RequestId. Sans-I/O: https_session.cpp reads and writes; one per
+// connection, used on its strand.
 #pragma once
 
 #include <optional>
@@ -14,6 +16,7 @@
 #include "api/message.hpp"
 #include "api/router.hpp"
 #include "broker/authorizer.hpp"
+#include "broker/websocket_upgrade.hpp"
 #include "common/aws_error.hpp"
 #include "pki/certificate.hpp"
 
@@ -38,8 +41,12 @@ public:
     // The answer to a request that could not be read whole (too large, malformed).
     api::Response refuse(const AwsError& error) const;
 
+    // Set by handle() instead of an answer when the request was a WebSocket upgrade it grants.
+    std::optional<WebSocketUpgrade> take_upgrade();
+
 private:
     api::Response publish(api::Call& call);
+    api::Response upgrade(api::Call& call);
 
     BrokerContext& context_;
     std::vector<pki::X509Certificate> chain_;
@@ -47,6 +54,7 @@ private:
     std::optional<Authorizer> authorizer_;  // once the certificate was first admitted
     api::Router router_;
     bool drop_ = false;  // set by a handler: answer nothing, drop the connection
+    std::optional<WebSocketUpgrade> upgrade_;  // set by upgrade(): answer with the handshake
 };
 
 }  // namespace iotemu::broker

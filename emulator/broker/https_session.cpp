@@ -16,8 +16,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "broker/authorizer.hpp"
 #include "broker/broker_context.hpp"
 #include "broker/https_gateway.hpp"
+#include "broker/transport.hpp"
 #include "common/log.hpp"
 #include "http_server/beast_messages.hpp"
 
@@ -72,11 +74,12 @@ public:
                 break;
             }
             auto request = parser.release();
-            // The seam for MQTT over WebSocket: a `GET /mqtt` with `Upgrade: websocket` (signed
-            // with SigV4 in the query, no client certificate needed) will take the stream and
-            // buffer_ over from here, before the gateway. Until it exists the gateway answers it
-            // as any unknown path.
             auto answer = gateway_.handle(http_server::to_api_request(request, remote_));
+            // MQTT over WebSocket: a granted `GET /mqtt` upgrade takes the stream over for good.
+            if (auto upgrade = gateway_.take_upgrade()) {
+                co_await serve_websocket(std::move(request), std::move(*upgrade));
+                co_return;
+            }
             if (!answer) break;  // dropped unanswered, as AWS drops a certificate it refuses
             const bool keep_alive = request.keep_alive();
             auto response =
@@ -90,6 +93,18 @@ public:
     }
 
 private:
+    // The WebSocket handshake, then MQTT over it under the signer's authorization
+    // (docs/aws/data-plane.md §2.3). The request came whole and the client waits for the
+    // handshake's answer, so nothing it sent is left in buffer_.
+    asio::awaitable<void> serve_websocket(UpgradeRequest request, WebSocketUpgrade upgrade) {
+        auto transport = co_await accept_websocket(std::move(stream_), std::move(request),
+                                                   std::move(upgrade.subprotocol));
+        if (!transport) co_return;
+        Authorizer authorizer(context_->registry, upgrade.principal, remote_,
+                              context_->options.websocket_policy);
+        co_await serve_mqtt(std::move(transport), context_, std::move(authorizer), remote_);
+    }
+
     // The whole request before the deadline; clients such as curl wait for "100 Continue"
     // before they send a large body.
     asio::awaitable<error_code> read(http::request_parser<http::string_body>& parser) {

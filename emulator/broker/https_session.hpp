@@ -1,7 +1,7 @@
 // One HTTPS data-plane connection after the TLS handshake (docs/aws/data-plane.md §5.4): HTTP/1.1
 // over the broker's TLS stream, each request read whole before a deadline (slow clients are
-// dropped) and answered by an HttpsGateway on the connection's strand. I/O layer; internal to the
-// broker.
+// dropped) and answered by an HttpsGateway on the connection's strand; a `GET /mqtt` upgrade it
+// grants turns the connection into MQTT over WebSocket (§2). I/O layer; internal to the broker.
 #pragma once
 
 #include <memory>

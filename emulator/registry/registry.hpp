@@ -1,10 +1,10 @@
 // Registry: the one truth about CA certificates, device certificates, things, thing types, thing
 // groups, policies, provisioning templates and their attachments, with AWS IoT's rules for each
-// operation (docs/aws/iot-core.md §1, §2; docs/aws/provisioning-and-services.md §2), and the one step that
-// applies a provisioning plan (docs/aws/iot-core.md §4).
-// Operations are named after the IoT API and throw AwsError when a call breaks a rule; a failed
-// call changes nothing. Thread-safe: one lock, shared for reads, never held across key generation
-// or any I/O. Knows no HTTP and no JSON.
+// operation (docs/aws/iot-core.md §1, §2; docs/aws/provisioning-and-services.md §2), and the one
+// step that applies a provisioning plan (docs/aws/iot-core.md §4). Operations are named after the
+// IoT API and throw AwsError when a call breaks a rule; a failed call changes nothing. Thread-safe:
+// one lock, shared for reads, never held across key generation or any I/O. Knows no HTTP and no
+// JSON.
 #pragma once
 
 #include <atomic>
@@ -315,19 +315,22 @@ public:
     // ---- the broker's questions (docs/aws/iot-core.md §3.4, §5) ----
 
     // The connect-time decision for a TLS client chain: chain[0] is the device certificate; what
-    // the device sent after it (its CA, docs/aws/iot-core.md §3.2) is not consulted, since the registered CA
-    // decides, so the broker passes the device certificate alone. Empty: refused. Registers an
-    // unknown certificate PENDING_ACTIVATION when its direct signer is a registered ACTIVE CA with
-    // auto-registration ENABLE, and then, when that CA has a provisioning template (JITP,
-    // docs/aws/iot-core.md §4.2), provisions it: the verdict stays `registered` (or `pending`)
-    // and the certificate it carries is the one registered, for the registration event; what
-    // JITP did or why it failed goes to the log. Never throws for bad input.
+    // the device sent after it (its CA, docs/aws/iot-core.md §3.2) is not consulted, since the
+    // registered CA decides, so the broker passes the device certificate alone. Empty: refused.
+    // Registers an unknown certificate PENDING_ACTIVATION when its direct signer is a registered
+    // ACTIVE CA with auto-registration ENABLE, and then, when that CA has a provisioning template
+    // (JITP, docs/aws/iot-core.md §4.2), provisions it: the verdict stays `registered` (or
+    // `pending`) and the certificate it carries is the one registered, for the registration event;
+    // what JITP did or why it failed goes to the log. Never throws for bad input.
     DeviceAuthentication authenticate_device(const std::vector<pki::X509Certificate>& chain);
 
     // Policies of a certificate principal ("arn:…:cert/<id>") and, when `client_id` names a thing
     // attached to it, that thing. Cheap to call per packet while generation() is unchanged.
     PrincipalPolicies principal_policies(std::string_view principal_arn,
                                          std::string_view client_id) const;
+    // The compiled default version of the policy named `policy_name`; null when there is none.
+    std::shared_ptr<const policy::CompiledPolicy> compiled_policy(
+        std::string_view policy_name) const;
 
     // Grows with every committed change, so callers can cache what they derived from the state.
     std::uint64_t generation() const noexcept {

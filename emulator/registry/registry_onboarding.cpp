@@ -1,5 +1,5 @@
-// The broker's questions (docs/aws/iot-core.md §3.4, §5): the connect-time verdict on a client chain with
-// just-in-time registration and provisioning, a principal's compiled policies, and the
+// The broker's questions (docs/aws/iot-core.md §3.4, §5): the connect-time verdict on a client
+// chain with just-in-time registration and provisioning, a principal's compiled policies, and the
 // certificate listener. Signature checks and template evaluation run outside the lock; the
 // listener is never called with the lock held.
 #include <algorithm>
@@ -44,8 +44,8 @@ DeviceAuthentication verdict_for_known(const model::Certificate& certificate,
     return refused("certificate is " + std::string(model::to_string(certificate.status)));
 }
 
-// Why `ca` may not auto-register a certificate it signed (docs/aws/iot-core.md §3.1, §3.4, §1.6), if it may not.
-// The same holds for JITP (docs/aws/iot-core.md §4.1), which registers first.
+// Why `ca` may not auto-register a certificate it signed (docs/aws/iot-core.md §3.1, §3.4, §1.6),
+// if it may not. The same holds for JITP (docs/aws/iot-core.md §4.1), which registers first.
 std::optional<std::string> registration_refusal(const model::CaCertificate& ca) {
     if (ca.status != CaCertificateStatus::active) return "CA " + ca.id + " is INACTIVE";
     if (ca.auto_registration_status != AutoRegistrationStatus::enable)
@@ -181,7 +181,8 @@ void Registry::provision_just_in_time(const model::Certificate& certificate,
               plan->thing ? ", thing " + plan->thing->thing_name : std::string());
 }
 
-// ---- a principal's policies (docs/aws/iot-core.md §5.1, §5.2) -------------------------------------------------
+// ---- a principal's policies (docs/aws/iot-core.md §5.1, §5.2)
+// -------------------------------------------------
 
 PrincipalPolicies Registry::principal_policies(std::string_view principal_arn,
                                                std::string_view client_id) const {
@@ -202,6 +203,14 @@ PrincipalPolicies Registry::principal_policies(std::string_view principal_arn,
     if (principals != state_.thing_principals.end() && principals->second.contains(arn))
         out.attached_thing = detail::find_value(state_.things, thing_name);
     return out;
+}
+
+std::shared_ptr<const policy::CompiledPolicy> Registry::compiled_policy(
+    std::string_view policy_name) const {
+    std::shared_lock lock(mutex_);
+    const auto policy = state_.policies.find(std::string(policy_name));
+    if (policy == state_.policies.end()) return nullptr;
+    return compiled_default_version(policy->second.value);
 }
 
 std::shared_ptr<const policy::CompiledPolicy> Registry::compiled_default_version(

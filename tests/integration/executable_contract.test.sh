@@ -22,11 +22,11 @@ expect_eq "$(json_get "$READY" 'j["account_id"]')" 111122223333 "account id in t
 expect_eq "$(json_get "$READY" 'j["https_endpoint"]')" "https://127.0.0.1:$HTTPS_PORT" "https_endpoint"
 [[ $SERVER_CA == /* && -f $SERVER_CA ]] || fail "server_ca_file '$SERVER_CA' is not an absolute existing path"
 # The banner names every listener, the ALPN one included.
-for line in "iot and iot-data (aws --endpoint-url):  $API" \
-  "MQTT 3.1.1 and 5 over mutual TLS:       $MQTT_HOST:$MQTT_PORT" \
-  "HTTPS data plane (POST /topics/...):    https://$MQTT_HOST:$HTTPS_PORT" \
-  "by ALPN x-amzn-mqtt-ca, x-amzn-http-ca: $MQTT_HOST:$ALPN_PORT" \
-  "server CA file (--cafile):              $SERVER_CA"; do
+for line in "iot and iot-data (aws --endpoint-url): $API" \
+  "MQTT 3.1.1 and 5 over mutual TLS:      $MQTT_HOST:$MQTT_PORT" \
+  "HTTPS data plane, MQTT over wss /mqtt: https://$MQTT_HOST:$HTTPS_PORT" \
+  "by ALPN (MQTT, HTTPS and wss):         $MQTT_HOST:$ALPN_PORT" \
+  "server CA file (--cafile):             $SERVER_CA"; do
   grep -qF -- "$line" "$WORK/emulator.log" || fail "the banner lacks '$line'"
 done
 

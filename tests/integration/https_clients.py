@@ -63,12 +63,15 @@ with tls(alpn_port, ["x-amzn-http-ca"]) as s:
         assert status == 200, (status, body)
         assert body == {"message": "OK", "traceId": headers["x-amzn-requestid"]}, body
 
-# 2. A client offering only other protocols there is refused in the handshake.
+# 2. A client offering only protocols AWS's 443 does not serve is refused in the handshake
+#    (http/1.1 is served: HTTPS and MQTT over WebSocket, docs/aws/data-plane.md §2.1).
 try:
-    tls(alpn_port, ["http/1.1"]).close()
-    raise AssertionError("the ALPN listener accepted ALPN http/1.1")
+    tls(alpn_port, ["h2", "spdy/3"]).close()
+    raise AssertionError("the ALPN listener accepted ALPN h2")
 except ssl.SSLError:
     pass
+with tls(alpn_port, ["h2", "http/1.1"]) as s:
+    assert s.selected_alpn_protocol() == "http/1.1", s.selected_alpn_protocol()
 
 # 3. A slow loris holds the request open byte by byte; others are served meanwhile, and it is
 #    dropped once the request deadline passes.
