@@ -1,18 +1,25 @@
 'use strict';
-// Real Node.js MQTT clients against the emulator, for mqtt5_clients.test.sh: AWS's device SDK v2
-// (its MQTT 5 client from AwsIotMqtt5ClientConfigBuilder, and its MQTT 3.1.1 client) and MQTT.js
-// with protocolVersion 5. Each client either proves its first connect is refused (JITR), or runs
-// a whole session: connect, subscribe, publish QoS 0 and 1, receive both, disconnect cleanly.
+// Real Node.js MQTT clients against the emulator, for mqtt5_clients.test.sh and
+// mqtt_websocket.test.sh: AWS's device SDK v2 (its MQTT 5 client from
+// AwsIotMqtt5ClientConfigBuilder, and its MQTT 3.1.1 client) and MQTT.js with protocolVersion 5,
+// each over mutual TLS or over WebSocket signed with SigV4. Each client either proves its connect
+// is refused (JITR, or a policy), or runs a whole session: connect, subscribe, publish QoS 0 and
+// 1, receive both, disconnect cleanly.
 //
 //   node clients.js refused <config.json>   every client's connect must fail
 //   node clients.js session <config.json>   every client's session must succeed
 //
 // config.json: {"host", "port", "ca", "clients": [{"kind": "sdk5"|"sdk311"|"mqttjs5",
-// "cert", "key", "clientId", "prefix"}]}. Clients run in parallel; one line per client is
-// printed ("PASS <kind> …" or "FAIL <kind>: why") and the exit status is 1 if any failed.
+// "cert", "key", "clientId", "prefix"}]}. A client with "websocket": true connects to
+// wss://<host>:<port>/mqtt with the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY of the environment
+// instead of a certificate, signing for its "region" (the SDK's MQTT 5 builder reads the region
+// from the host when none is given); a client may name its own "host" and "port". Clients run in
+// parallel; one line per client is printed ("PASS <kind> …" or "FAIL <kind>: why") and the exit
+// status is 1 if any failed.
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
-const { mqtt5, iot, mqtt: crtMqtt, io } = require('aws-iot-device-sdk-v2');
+const { mqtt5, iot, mqtt: crtMqtt, io, auth } = require('aws-iot-device-sdk-v2');
 const mqttjs = require('mqtt');
 
 const TIMEOUT_MS = 20_000;
@@ -38,13 +45,50 @@ function receiving(received, expected, what) {
   );
 }
 
+const hostOf = (config, client) => client.host ?? config.host;
+const portOf = (config, client) => client.port ?? config.port;
+
+function staticCredentials() {
+  return auth.AwsCredentialsProvider.newStatic(process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY);
+}
+
+// wss://<host>:<port>/mqtt presigned by hand as the Developer Guide's sample does: SigV4 query
+// parameters for the service iotdevicegateway over `GET /mqtt` with only `host` signed, the
+// session token (if any) appended after the signature.
+function presignedUrl(host, port, region) {
+  const hmac = (key, data) => crypto.createHmac('sha256', key).update(data).digest();
+  const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
+  const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, ''); // yyyymmddThhmmssZ
+  const day = amzDate.slice(0, 8);
+  const scope = `${day}/${region}/iotdevicegateway/aws4_request`;
+  const query = [
+    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
+    ['X-Amz-Credential', `${process.env.AWS_ACCESS_KEY_ID}/${scope}`],
+    ['X-Amz-Date', amzDate],
+    ['X-Amz-SignedHeaders', 'host'],
+  ].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  const hostHeader = `${host}:${port}`;
+  const canonical = ['GET', '/mqtt', query, `host:${hostHeader}`, '', 'host', sha256('')].join('\n');
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+  let key = `AWS4${process.env.AWS_SECRET_ACCESS_KEY}`;
+  for (const part of [day, region, 'iotdevicegateway', 'aws4_request']) key = hmac(key, part);
+  const signature = hmac(key, toSign).toString('hex');
+  let url = `wss://${hostHeader}/mqtt?${query}&X-Amz-Signature=${signature}`;
+  if (process.env.AWS_SESSION_TOKEN) url += `&X-Amz-Security-Token=${encodeURIComponent(process.env.AWS_SESSION_TOKEN)}`;
+  return url;
+}
+
 // ---- AWS IoT Device SDK v2, MQTT 5 --------------------------------------------------------------
 
 function sdk5Client(config, client) {
-  const builder = iot.AwsIotMqtt5ClientConfigBuilder.newDirectMqttBuilderWithMtlsFromPath(
-    config.host, client.cert, client.key);
+  const builder = client.websocket
+    ? iot.AwsIotMqtt5ClientConfigBuilder.newWebsocketMqttBuilderWithSigv4Auth(hostOf(config, client), {
+        credentialsProvider: staticCredentials(),
+        region: client.region,
+      })
+    : iot.AwsIotMqtt5ClientConfigBuilder.newDirectMqttBuilderWithMtlsFromPath(hostOf(config, client), client.cert, client.key);
   builder.withCertificateAuthorityFromPath(undefined, config.ca);
-  builder.withPort(config.port);
+  builder.withPort(portOf(config, client));
   builder.withConnectProperties({ clientId: client.clientId, keepAliveIntervalSeconds: 60 });
   builder.withSessionBehavior(mqtt5.ClientSessionBehavior.Clean);
   // Aliases both ways: the client's LRU cache for what it publishes, and the server's to it.
@@ -120,10 +164,16 @@ async function sdk5Session(config, client) {
 // ---- AWS IoT Device SDK v2, MQTT 3.1.1 ----------------------------------------------------------
 
 function sdk311Connection(config, client) {
-  const settings = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder_from_path(client.cert, client.key)
+  const builder = client.websocket
+    ? iot.AwsIotMqttConnectionConfigBuilder.new_with_websockets({
+        region: client.region,
+        credentials_provider: staticCredentials(),
+      })
+    : iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder_from_path(client.cert, client.key);
+  const settings = builder
     .with_certificate_authority_from_path(undefined, config.ca)
-    .with_endpoint(config.host)
-    .with_port(config.port)
+    .with_endpoint(hostOf(config, client))
+    .with_port(portOf(config, client))
     .with_client_id(client.clientId)
     .with_clean_session(true)
     .with_reconnect_min_sec(60)
@@ -165,14 +215,16 @@ async function sdk311Session(config, client) {
 // ---- MQTT.js, protocolVersion 5 ---------------------------------------------------------------
 
 function mqttjsConnect(config, client) {
+  const [host, port] = [hostOf(config, client), portOf(config, client)];
+  const transport = client.websocket
+    ? { protocol: 'wss', path: '/mqtt', transformWsUrl: () => presignedUrl(host, port, client.region) }
+    : { protocol: 'mqtts', cert: fs.readFileSync(client.cert), key: fs.readFileSync(client.key) };
   return mqttjs.connect({
-    host: config.host,
-    port: config.port,
-    protocol: 'mqtts',
+    host,
+    port,
+    ...transport,
     protocolVersion: 5,
     ca: fs.readFileSync(config.ca),
-    cert: fs.readFileSync(client.cert),
-    key: fs.readFileSync(client.key),
     clientId: client.clientId,
     reconnectPeriod: 0,
     connectTimeout: TIMEOUT_MS,
