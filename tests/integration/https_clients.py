@@ -1,58 +1,24 @@
 """HTTPS data-plane clients for https_bad_input.test.sh that curl cannot be: ALPN x-amzn-http-ca
 on the 443-style port, a slow-loris request, garbage after the handshake. Standard library only.
 Usage: https_clients.py HOST HTTPS_PORT ALPN_PORT SERVER_CA CERT KEY"""
-import json
-import socket
 import ssl
 import sys
 import time
+
+from tls_client import closed_by_server, connect, read_response
 
 host, https_port, alpn_port, ca_file, cert, key = sys.argv[1:7]
 https_port, alpn_port = int(https_port), int(alpn_port)
 
 
 def tls(port, alpn=None, client_cert=True):
-    context = ssl.create_default_context(cafile=ca_file)
-    if client_cert:
-        context.load_cert_chain(cert, key)
-    if alpn:
-        context.set_alpn_protocols(alpn)
-    raw = socket.create_connection((host, port), timeout=10)
-    return context.wrap_socket(raw, server_hostname="localhost")
-
-
-def read_response(s):
-    """(status, headers, body) of one HTTP/1.1 response with a Content-Length."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = s.recv(4096)
-        assert chunk, f"connection closed before a response: {data!r}"
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.decode().split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
-    while len(body) < int(headers.get("content-length", 0)):
-        body += s.recv(4096)
-    return status, headers, json.loads(body) if body else None
+    return connect(host, port, ca_file, alpn, (cert, key) if client_cert else None)
 
 
 def publish(s, topic, payload=b"{}"):
     s.sendall(b"POST /topics/" + topic.encode() + b"?qos=1 HTTP/1.1\r\nHost: localhost\r\n"
               b"Content-Length: " + str(len(payload)).encode() + b"\r\n\r\n" + payload)
     return read_response(s)
-
-
-def closed_by_server(s, within=30.0):
-    s.settimeout(within)
-    try:
-        while s.recv(4096):
-            pass
-        return True
-    except (ConnectionResetError, ssl.SSLError, BrokenPipeError):
-        return True
-    except socket.timeout:
-        return False
 
 
 # 1. ALPN x-amzn-http-ca on the 443-style listener is the HTTPS data plane, keep-alive included.

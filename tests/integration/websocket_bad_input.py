@@ -5,12 +5,11 @@ upgrade to garbage (the connection is closed) and to a well-formed CONNECT in a 
 (CONNACK), ended by a WebSocket Close frame. On the HTTPS port and the 443-style port with ALPN http/1.1. Standard library only.
 Usage: websocket_bad_input.py HOST HTTPS_PORT ALPN_PORT SERVER_CA"""
 import base64
-import json
 import os
-import socket
-import ssl
 import sys
 import time
+
+from tls_client import closed_by_server, connect, read_response
 
 host, https_port, alpn_port, ca_file = sys.argv[1:5]
 https_port, alpn_port = int(https_port), int(alpn_port)
@@ -34,27 +33,7 @@ HANDSHAKE = {
 
 
 def tls(port, alpn=None):
-    context = ssl.create_default_context(cafile=ca_file)
-    if alpn:
-        context.set_alpn_protocols(alpn)
-    raw = socket.create_connection((host, port), timeout=10)
-    return context.wrap_socket(raw, server_hostname="localhost")
-
-
-def read_response(s):
-    """(status, headers, body) of one HTTP/1.1 response."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = s.recv(4096)
-        assert chunk, f"connection closed before a response: {data!r}"
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.decode().split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
-    while len(body) < int(headers.get("content-length", 0)):
-        body += s.recv(4096)
-    return status, headers, json.loads(body) if body else None
+    return connect(host, port, ca_file, alpn)
 
 
 def get_mqtt(s, query=PRESIGNED, headers=HANDSHAKE):
@@ -79,18 +58,6 @@ def frame(payload, mask=True, opcode=0x2):
         return header + payload
     key = os.urandom(4)
     return header + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
-
-
-def closed_by_server(s, within=20.0):
-    s.settimeout(within)
-    try:
-        while s.recv(4096):
-            pass
-        return True
-    except (ConnectionResetError, ssl.SSLError, BrokenPipeError):
-        return True
-    except socket.timeout:
-        return False
 
 
 def upgraded(port, alpn=None):
@@ -124,10 +91,10 @@ with tls(https_port) as s:
 # 4. A well-formed CONNECT (MQTT 3.1.1, client id "ws-raw") in a binary frame: CONNACK accepted,
 # in a binary frame; on the 443-style port with ALPN http/1.1. Then a WebSocket Close frame
 # (status 1000) instead of DISCONNECT: the client's own disconnect, for the lifecycle event.
-connect = bytes([0x10, 18, 0, 4]) + b"MQTT" + bytes([4, 0x02, 0, 60, 0, 6]) + b"ws-raw"
+connect_packet = bytes([0x10, 18, 0, 4]) + b"MQTT" + bytes([4, 0x02, 0, 60, 0, 6]) + b"ws-raw"
 with upgraded(alpn_port, ["http/1.1"]) as s:
     assert s.selected_alpn_protocol() == "http/1.1", s.selected_alpn_protocol()
-    s.sendall(frame(connect))
+    s.sendall(frame(connect_packet))
     reply = b""
     while len(reply) < 6:
         chunk = s.recv(4096)
