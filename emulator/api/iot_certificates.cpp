@@ -53,9 +53,14 @@ Response register_certificate_without_ca(registry::Registry& registry, Call& cal
     return json_response(render::certificate_reference(certificate.arn, certificate.id));
 }
 
+// The control plane's AWS-signed certificates: INACTIVE unless setAsActive.
+model::CertificateStatus set_as_active(Call& call) {
+    return call.query_bool("setAsActive").value_or(false) ? model::CertificateStatus::active
+                                                          : model::CertificateStatus::inactive;
+}
+
 Response create_keys_and_certificate(registry::Registry& registry, Call& call) {
-    const auto created =
-        registry.create_keys_and_certificate(call.query_bool("setAsActive").value_or(false));
+    const auto created = registry.create_keys_and_certificate(set_as_active(call));
     auto out = render::certificate_reference(created.certificate.arn, created.certificate.id);
     out["certificatePem"] = created.certificate.pem;
     out["keyPair"] = {{"PublicKey", created.public_key_pem},
@@ -66,8 +71,7 @@ Response create_keys_and_certificate(registry::Registry& registry, Call& call) {
 Response create_certificate_from_csr(registry::Registry& registry, Call& call) {
     const auto csr = call.required_body_string("certificateSigningRequest");
     check_length("certificateSigningRequest", csr, 1, max_csr);
-    const auto certificate =
-        registry.create_certificate_from_csr(csr, call.query_bool("setAsActive").value_or(false));
+    const auto certificate = registry.create_certificate_from_csr(csr, set_as_active(call));
     auto out = render::certificate_reference(certificate.arn, certificate.id);
     out["certificatePem"] = certificate.pem;
     return json_response(out);

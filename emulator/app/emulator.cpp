@@ -18,6 +18,7 @@
 #include "api/router.hpp"
 #include "api/sts_routes.hpp"
 #include "api/topic_rule_routes.hpp"
+#include "app/fleet_provisioning_api.hpp"
 #include "app/server_identity.hpp"
 #include "broker/broker.hpp"
 #include "bus/bus.hpp"
@@ -147,6 +148,8 @@ struct Emulator::Impl {
         api::add_sts_operations(router, sts);
         api::add_iam_operations(router, iam);
         api::add_acm_pca_operations(router, acm_pca);
+        broker.add_api(make_fleet_provisioning_api(registry, *functions, workers.get_executor(),
+                                                   io.get_executor()));
         api_acceptor.listen();
         mqtt_acceptor.listen();
         broker.listen(mqtt_acceptor, broker::Listener::mqtt);

@@ -206,6 +206,10 @@ Broker::Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredenti
 
 Broker::~Broker() = default;
 
+void Broker::add_api(std::shared_ptr<MqttApi> api) {
+    impl_->context->apis.push_back(std::move(api));
+}
+
 void Broker::listen(tcp::acceptor& acceptor, Listener listener) {
     asio::co_spawn(acceptor.get_executor(),
                    accept_loop(acceptor, make_tls_context(impl_->credentials, listener), listener,

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "broker/broker_context.hpp"
+#include "broker/mqtt_api.hpp"
 #include "bus/bus.hpp"
 #include "registry/registry.hpp"
 
@@ -39,6 +40,9 @@ public:
     ~Broker();
     Broker(const Broker&) = delete;
     Broker& operator=(const Broker&) = delete;
+
+    // Serves `api`'s request topics over MQTT. Call before the first listen().
+    void add_api(std::shared_ptr<MqttApi> api);
 
     // Accepts TLS connections on `acceptor` (bound and listening) until it closes, serving what
     // `listener` says.

@@ -3,10 +3,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "broker/connections.hpp"
+#include "broker/mqtt_api.hpp"
 #include "bus/bus.hpp"
 #include "mqtt/protocol.hpp"
 #include "registry/registry.hpp"
@@ -32,6 +36,14 @@ struct BrokerContext {
     bus::Bus& bus;
     BrokerOptions options;
     Connections connections;
+    std::vector<std::shared_ptr<MqttApi>> apis;  // set before the first listener starts
+
+    // The API serving `topic`, if any.
+    MqttApi* api_for(std::string_view topic) const {
+        for (const auto& api : apis)
+            if (api->serves(topic)) return api.get();
+        return nullptr;
+    }
 
     BrokerContext(registry::Registry& r, bus::Bus& b, BrokerOptions o)
         : registry(r), bus(b), options(o), connections(b, o.max_queued_per_session) {}

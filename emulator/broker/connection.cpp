@@ -150,6 +150,7 @@ public:
     }
 
     void publish(const mqtt::Publish& publish) override {
+        if (auto* api = context_->api_for(publish.topic)) return ask(*api, publish);
         context_->bus.publish(message_of(publish.topic, publish.payload, publish.qos,
                                          publish.retain, publish.properties));
     }
@@ -225,6 +226,25 @@ private:
         if (!properties.empty()) message.properties = properties;
         message.publisher = session_ ? session_->bus_id : 0;
         return message;
+    }
+
+    // A request to one of AWS's MQTT APIs: its replies come back to this client alone, through
+    // its session's subscriptions (queued if it is offline with a persistent session).
+    void ask(MqttApi& api, const mqtt::Publish& publish) {
+        api.handle({publish.topic, to_text(publish.payload), client_id_, certificate_id()},
+                   [context = context_, bus_id = session_->bus_id,
+                    client_id = client_id_](MqttApi::Reply reply) {
+                       bus::Message message{std::move(reply.topic),
+                                            std::move(reply.payload),
+                                            mqtt::QoS::at_least_once,
+                                            false,
+                                            std::nullopt,
+                                            std::nullopt,
+                                            epoch_millis(now())};
+                       if (!context->bus.deliver_to(bus_id, message))
+                           log::info("broker", "reply on '", message.topic, "' for client '",
+                                     client_id, "' dropped: it is not subscribed to it");
+                   });
     }
 
     void publish_event(bus::Message event) {

@@ -289,6 +289,27 @@ void Bus::publish(const Message& message) {
                                      message.retain && delivery.retain_as_published);
 }
 
+bool Bus::deliver_to(SubscriberId id, const Message& message) {
+    assert(mqtt::is_valid_topic_name(message.topic));
+    std::shared_ptr<Subscriber> subscriber;
+    std::optional<mqtt::Subscriber> match;
+    {
+        thread_local std::vector<mqtt::Subscriber> matches;
+        std::vector<SubscriberId> expired;
+        const std::lock_guard lock(impl_->mutex);
+        impl_->tree.match(message.topic, matches);
+        const auto mine = std::find_if(matches.begin(), matches.end(),
+                                       [id](const mqtt::Subscriber& m) { return m.id == id; });
+        if (mine == matches.end()) return false;
+        subscriber = impl_->live(id, expired);
+        for (const auto gone : expired) impl_->forget(gone);
+        match = *mine;
+    }
+    if (!subscriber) return false;
+    subscriber->deliver(message, std::min(match->qos, message.qos), false);
+    return true;
+}
+
 std::optional<Message> Bus::retained(std::string_view topic) const {
     const std::lock_guard lock(impl_->retained_mutex);
     const auto found = impl_->retained.find(topic);

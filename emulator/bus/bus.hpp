@@ -96,6 +96,13 @@ public:
     // (still delivered, docs/aws/iot-core.md §6.2).
     void publish(const Message& message);
 
+    // Delivers `message` to one subscriber only, if one of its own (not shared) subscriptions
+    // matches the topic, at the highest matching QoS capped by the message's; returns whether it
+    // did. AWS's request/response APIs answer this way: the reply goes back over the connection
+    // that asked, never to others subscribed to the same topic
+    // (docs/aws/provisioning-and-services.md §1.1). Never retained.
+    bool deliver_to(SubscriberId id, const Message& message);
+
     // The topic's retained message; one whose message expiry interval has passed is gone.
     std::optional<Message> retained(std::string_view topic) const;
     // Up to `limit` retained messages in topic order (bytewise), starting after the topic `after`

@@ -217,8 +217,12 @@ public:
     model::Certificate register_certificate(const RegisterCertificateRequest& request);
     model::Certificate register_certificate_without_ca(
         std::string_view certificate_pem, std::optional<model::CertificateStatus> status);
-    KeysAndCertificate create_keys_and_certificate(bool set_as_active);
-    model::Certificate create_certificate_from_csr(std::string_view csr_pem, bool set_as_active);
+    // AWS-signed certificates: INACTIVE or ACTIVE from the control plane (setAsActive),
+    // PENDING_ACTIVATION from fleet provisioning's MQTT API
+    // (docs/aws/provisioning-and-services.md §1.6).
+    KeysAndCertificate create_keys_and_certificate(model::CertificateStatus status);
+    model::Certificate create_certificate_from_csr(std::string_view csr_pem,
+                                                   model::CertificateStatus status);
     model::Certificate describe_certificate(std::string_view certificate_id) const;
     // Broker-facing lookup: no throw, nothing when the id is unknown.
     std::optional<model::Certificate> find_certificate(std::string_view certificate_id) const;

@@ -93,10 +93,6 @@ pki::CertificateProfile aws_issued_profile(std::vector<pki::NameEntry> subject) 
     return profile;
 }
 
-CertificateStatus active_if(bool set_as_active) {
-    return set_as_active ? CertificateStatus::active : CertificateStatus::inactive;
-}
-
 }  // namespace
 
 void Registry::add_certificate(const model::Certificate& record) {
@@ -138,19 +134,19 @@ model::Certificate Registry::register_certificate_without_ca(
     return record;
 }
 
-KeysAndCertificate Registry::create_keys_and_certificate(bool set_as_active) {
+KeysAndCertificate Registry::create_keys_and_certificate(CertificateStatus status) {
     // Key generation and signing first, with no lock held (registry.hpp's promise).
     const auto key = pki::PrivateKey::generate(pki::KeyType::rsa_2048);
     const auto certificate = pki::issue_certificate(aws_issued_profile({}),
                                                     pki::PublicKey::from_private(key), aws_issuer_);
-    const auto record = detail::new_certificate(account_, certificate, active_if(set_as_active),
+    const auto record = detail::new_certificate(account_, certificate, status,
                                                 CertificateMode::default_mode, std::nullopt);
     add_certificate(record);
     return {record, key.public_key_pem(), key.to_pem()};
 }
 
 model::Certificate Registry::create_certificate_from_csr(std::string_view csr_pem,
-                                                         bool set_as_active) {
+                                                         CertificateStatus status) {
     const auto csr = pki::CertificateRequest::from_pem(csr_pem);
     if (!csr)
         detail::throw_error(aws_errors::invalid_request,
@@ -158,7 +154,7 @@ model::Certificate Registry::create_certificate_from_csr(std::string_view csr_pe
     // Signed outside the lock; the same CSR twice gives two distinct certificates (model doc).
     const auto certificate = pki::issue_certificate(aws_issued_profile(csr->subject().entries),
                                                     csr->public_key(), aws_issuer_);
-    const auto record = detail::new_certificate(account_, certificate, active_if(set_as_active),
+    const auto record = detail::new_certificate(account_, certificate, status,
                                                 CertificateMode::default_mode, std::nullopt);
     add_certificate(record);
     return record;

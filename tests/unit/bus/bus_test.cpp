@@ -525,3 +525,19 @@ TEST_CASE("Concurrent publishers and a subscriber churning subscriptions keep co
               std::to_string(per_publisher - 1));
     CHECK(bus.subscriber_count() >= 3);
 }
+
+TEST_CASE("A reply reaches only the subscriber it is for, and only through its own subscription") {
+    Bus bus;
+    Attached asker(bus), neighbour(bus), unsubscribed(bus);
+    const std::string reply_topic = "$aws/certificates/create/json/accepted";
+    bus.subscribe(asker.id, "$aws/certificates/create/json/+", qos0);
+    bus.subscribe(neighbour.id, reply_topic, qos1);
+
+    CHECK(bus.deliver_to(asker.id, message(reply_topic, "mine", qos1)));
+    CHECK_FALSE(bus.deliver_to(unsubscribed.id, message(reply_topic, "lost", qos1)));
+    CHECK_FALSE(bus.deliver_to(12345, message(reply_topic, "nobody", qos1)));
+
+    CHECK(asker.recorder->received() == std::vector<Received>{{reply_topic, "mine", qos0}});
+    CHECK(neighbour.recorder->received().empty());
+    CHECK(unsubscribed.recorder->received().empty());
+}

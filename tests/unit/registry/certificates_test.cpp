@@ -206,7 +206,8 @@ TEST_CASE("CreateKeysAndCertificate issues an RSA key and an AWS-signed certific
           "[registry][certificates]") {
     Fixture f;
     const bool active = GENERATE(true, false);
-    const auto created = f.registry->create_keys_and_certificate(active);
+    const auto created = f.registry->create_keys_and_certificate(
+        active ? CertificateStatus::active : CertificateStatus::inactive);
     CHECK(created.certificate.status ==
           (active ? CertificateStatus::active : CertificateStatus::inactive));
     CHECK_FALSE(created.certificate.ca_certificate_id);
@@ -230,8 +231,8 @@ TEST_CASE("CreateCertificateFromCsr signs the CSR's key and subject, distinct ea
     Fixture f;
     const auto key = new_key();
     const auto csr = make_csr_pem(key, {{"CN", "my-device"}, {"O", "Acme"}});
-    const auto first = f.registry->create_certificate_from_csr(csr, true);
-    const auto second = f.registry->create_certificate_from_csr(csr, false);
+    const auto first = f.registry->create_certificate_from_csr(csr, CertificateStatus::active);
+    const auto second = f.registry->create_certificate_from_csr(csr, CertificateStatus::inactive);
     CHECK(first.id != second.id);
     CHECK(first.status == CertificateStatus::active);
     CHECK(second.status == CertificateStatus::inactive);
@@ -246,7 +247,7 @@ TEST_CASE("CreateCertificateFromCsr signs the CSR's key and subject, distinct ea
 
 TEST_CASE("A CSR that does not parse is InvalidRequest", "[registry][certificates]") {
     Fixture f;
-    CHECK_AWS_ERROR(f.registry->create_certificate_from_csr("garbage", true),
+    CHECK_AWS_ERROR(f.registry->create_certificate_from_csr("garbage", CertificateStatus::active),
                     "InvalidRequestException");
     CHECK(f.registry->list_certificates(page_of(25)).items.empty());
     CHECK(f.store->saves == 0);
