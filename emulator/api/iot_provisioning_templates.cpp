@@ -1,8 +1,10 @@
-// Routes for provisioning templates and their versions (docs/aws/provisioning-and-services.md
-// §2): request shape → one registry call → response shape, with the shapes these operations
-// alone use rendered here. The registry judges template bodies and every other rule.
+// Routes for provisioning templates and their versions, CreateProvisioningClaim and the control
+// plane's RegisterThing (docs/aws/provisioning-and-services.md §1.10, §2): request shape → one
+// registry call → response shape, with the shapes these operations alone use rendered here. The
+// registry judges template bodies and every other rule.
 #include <charconv>
 #include <limits>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -162,6 +164,37 @@ Response list_templates(const registry::Registry& registry, const Call& call) {
     return json_response(out);
 }
 
+// CreateProvisioningClaim (docs/aws/provisioning-and-services.md §1.10): no body.
+Response create_provisioning_claim(registry::Registry& registry, const Call& call) {
+    const auto claim = registry.create_provisioning_claim(template_name(call));
+    return json_response(
+        {{"certificateId", claim.certificate.id},
+         {"certificatePem", claim.certificate.pem},
+         {"keyPair", {{"PublicKey", claim.public_key_pem}, {"PrivateKey", claim.private_key_pem}}},
+         {"expiration", render::timestamp(claim.expiration)}});
+}
+
+// RegisterThing (§2): templateBody and parameters {key ≤2048: value ≤4096} → certificatePem and
+// resourceArns by logical id.
+Response register_thing(registry::Registry& registry, const Call& call) {
+    const auto body = template_body(call);
+    std::map<std::string, std::string, std::less<>> parameters;
+    if (const json* given = call.body_object("parameters")) {
+        for (const auto& [name, value] : given->items()) {
+            if (!value.is_string())
+                throw_invalid_request("Invalid type for member 'parameters." + name +
+                                      "': expected a string");
+            check_length("parameters key", name, 0, 2048);
+            check_length("parameters." + name, value.get_ref<const std::string&>(), 0, 4096);
+            parameters[name] = value.get<std::string>();
+        }
+    }
+    const auto registered = registry.register_thing(body, parameters);
+    json out{{"resourceArns", registered.resource_arns}};
+    if (registered.certificate_pem) out["certificatePem"] = *registered.certificate_pem;
+    return json_response(out);
+}
+
 void add_version_routes(Router& router, registry::Registry& registry) {
     const std::string versions = "/provisioning-templates/{templateName}/versions";
     router.add("POST", versions, [&registry](Call& call) {
@@ -216,6 +249,10 @@ void add_provisioning_template_routes(Router& router, registry::Registry& regist
         return empty_response();
     });
     add_version_routes(router, registry);
+    router.add("POST", "/provisioning-templates/{templateName}/provisioning-claim",
+               [&registry](Call& call) { return create_provisioning_claim(registry, call); });
+    router.add("POST", "/things",
+               [&registry](Call& call) { return register_thing(registry, call); });
 }
 
 }  // namespace iotemu::api

@@ -12,7 +12,8 @@
 
 namespace iotemu::model {
 
-// A fleet-provisioning template's pre-provisioning hook: kept and shown, never invoked yet.
+// A fleet-provisioning template's pre-provisioning hook: the Lambda RegisterThing calls first
+// (docs/aws/provisioning-and-services.md §1.8).
 struct ProvisioningHook {
     std::string target_arn;
     std::optional<std::string> payload_version;

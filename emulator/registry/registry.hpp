@@ -151,6 +151,14 @@ struct ProvisioningTemplateVersionView {
     bool is_default = false;
 };
 
+// CreateProvisioningClaim's answer (docs/aws/provisioning-and-services.md §1.10).
+struct ProvisioningClaimCredentials {
+    model::Certificate certificate;
+    std::string public_key_pem;
+    std::string private_key_pem;
+    Timestamp expiration;
+};
+
 // What applying a provisioning plan created or used: each resource's ARN by its logical id
 // (RegisterThing's resourceArns).
 using ProvisionedResources = std::map<std::string, std::string>;
@@ -309,6 +317,23 @@ public:
         std::string_view template_name, const PageRequest& page) const;
     void delete_provisioning_template_version(std::string_view template_name, int version_id);
 
+    // Provisioning by trusted user (docs/aws/provisioning-and-services.md §1.10): a temporary
+    // claim certificate for a FLEET_PROVISIONING template, valid five minutes, which connects and
+    // uses that template's fleet-provisioning topics only and is not in ListCertificates.
+    ProvisioningClaimCredentials create_provisioning_claim(std::string_view template_name);
+
+    // RegisterThing of the control plane (docs/aws/provisioning-and-services.md §2): evaluates
+    // `template_body` with `parameters` (AWS::IoT::Certificate::Id included, when the template
+    // uses it) and provisions the plan; ResourceRegistrationFailureException when the template
+    // cannot be satisfied. Returns the resources' ARNs and the certificate's PEM, if any.
+    struct RegisteredThing {
+        std::optional<std::string> certificate_pem;
+        ProvisionedResources resource_arns;
+    };
+    RegisteredThing register_thing(
+        std::string_view template_body,
+        const std::map<std::string, std::string, std::less<>>& parameters);
+
     // Applies an evaluated template in one step (docs/aws/iot-core.md §4.4): the thing created or
     // updated under its OverrideSettings and added to its groups, policies created or reused,
     // the certificate's status set and the certificate attached to the thing and the policies.
@@ -364,6 +389,10 @@ private:
     // throws.
     void provision_just_in_time(const model::Certificate& certificate,
                                 const pki::X509Certificate& device);
+    // The implicit policy of a temporary claim certificate for `template_name` (§1.10), compiled
+    // once per template and kept in compiled_.
+    std::shared_ptr<const policy::CompiledPolicy> compiled_claim_policy(
+        const std::string& template_name) const;
     // The compiled default version of `policy` (from compiled_, compiling on a miss); null if the
     // document does not parse. The caller holds the lock, shared or exclusive.
     std::shared_ptr<const policy::CompiledPolicy> compiled_default_version(

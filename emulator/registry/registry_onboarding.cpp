@@ -77,14 +77,20 @@ DeviceAuthentication Registry::authenticate_device(const std::vector<pki::X509Ce
     // signer. What the device sent after its certificate (chain[1..], docs/aws/iot-core.md §3.2) is
     // only a hint: the registered CA is what counts, so it is not consulted.
     std::optional<model::Certificate> known;
+    std::optional<model::Certificate> claim;  // a temporary claim certificate (§1.10)
     std::vector<model::CaCertificate> signers;
     {
         std::shared_lock lock(mutex_);
         known = detail::find_value(state_.certificates, device.id());
-        if (!known)
+        if (const auto found = state_.provisioning_claims.find(device.id());
+            !known && found != state_.provisioning_claims.end())
+            claim = found->second.certificate;
+        if (!known && !claim)
             for (const auto& [id, entry] : state_.ca_certificates)
                 if (entry.value.subject == issuer) signers.push_back(entry.value);
     }
+    // Its validity ends at its expiration (docs/aws/provisioning-and-services.md §1.10).
+    if (claim) return verdict_for_known(*claim, device);
     if (known) {
         auto verdict = verdict_for_known(*known, device);
         // [inf] A certificate JITP could not provision is tried again on every connection, so a
@@ -190,6 +196,13 @@ PrincipalPolicies Registry::principal_policies(std::string_view principal_arn,
     const std::string thing_name(client_id);
     PrincipalPolicies out;
     std::shared_lock lock(mutex_);
+    // A temporary claim certificate has its implicit policy and nothing else (§1.10).
+    const auto claim = state_.provisioning_claims.find(arn.substr(arn.rfind('/') + 1));
+    if (claim != state_.provisioning_claims.end() && claim->second.certificate.arn == arn) {
+        if (auto compiled = compiled_claim_policy(claim->second.template_name))
+            out.policies.push_back(std::move(compiled));
+        return out;
+    }
     for (const auto& [name, targets] : state_.policy_targets) {
         if (!targets.contains(arn)) continue;
         const auto policy = state_.policies.find(name);

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "common/random.hpp"
+#include "provisioning/template.hpp"
 #include "registry/detail.hpp"
 #include "registry/registry.hpp"
 
@@ -13,6 +14,11 @@ namespace {
 
 using detail::NameKind;
 using provisioning::Override;
+
+// RegisterThing's modelled error for a template it cannot satisfy
+// (docs/aws/provisioning-and-services.md §2), raised here alone; the API answers it with the
+// default 400.
+constexpr std::string_view resource_registration_failure = "ResourceRegistrationFailureException";
 
 // The thing as it will be stored, and the groups it will be in when they change.
 struct StagedThing {
@@ -194,6 +200,30 @@ ProvisionedResources Registry::provision(const provisioning::Plan& plan) {
     }
     if (changed) notify_certificate_change(*changed, /*deleted=*/false);
     return resources;
+}
+
+Registry::RegisteredThing Registry::register_thing(
+    std::string_view template_body,
+    const std::map<std::string, std::string, std::less<>>& parameters) {
+    detail::require_valid_template(template_body);  // InvalidRequestException naming the problem
+    const auto plan =
+        provisioning::evaluate(*provisioning::Template::parse(template_body), parameters);
+    // [inf] A template the parameters or the state cannot satisfy answers the model's
+    // ResourceRegistrationFailureException (docs/aws/provisioning-and-services.md §2), except a
+    // FAIL override, which RegisterThing models as ConflictingResourceUpdateException.
+    if (!plan) detail::throw_error(resource_registration_failure, plan.error().message);
+    RegisteredThing out;
+    try {
+        out.resource_arns = provision(*plan);
+    } catch (const AwsError& error) {
+        if (error.code() == aws_errors::conflicting_resource_update) throw;
+        detail::throw_error(resource_registration_failure,
+                            error.code() + ": " + std::string(error.message()));
+    }
+    if (plan->certificate)
+        if (const auto certificate = find_certificate(plan->certificate->certificate_id))
+            out.certificate_pem = certificate->pem;
+    return out;
 }
 
 }  // namespace iotemu::registry

@@ -23,6 +23,15 @@ struct Entry {
     T value;
 };
 
+// A temporary claim certificate from CreateProvisioningClaim
+// (docs/aws/provisioning-and-services.md §1.10): outside the certificate list, good for one
+// template's fleet-provisioning topics until it expires.
+struct ProvisioningClaim {
+    model::Certificate certificate;
+    std::string template_name;
+    Timestamp expiration;
+};
+
 struct State {
     std::optional<std::string> registration_code;
     std::uint64_t next_sequence = 1;
@@ -35,6 +44,7 @@ struct State {
     std::map<std::string, Entry<model::Policy>> policies;                // by name
     std::map<std::string, std::uint64_t> next_policy_version;            // by policy name
     std::map<std::string, Entry<model::ProvisioningTemplate>> provisioning_templates;  // by name
+    std::map<std::string, ProvisioningClaim> provisioning_claims;  // by certificate id
 
     // Attachments. Principals and targets are ARNs (or other principal strings AWS accepts).
     std::map<std::string, std::set<std::string>> thing_principals;  // thing name -> principals

@@ -8,7 +8,9 @@
 # policy; a hook that says no, a wrong token, a disabled and an unknown template are rejected with
 # AWS's error payload. Debian's paho-mqtt drives the raw topics: bad JSON, CBOR both ways, a
 # spent token, replies reaching only the connection that asked, and a claim certificate whose
-# policy does not allow the topics.
+# policy does not allow the topics. Provisioning by trusted user: `create-provisioning-claim`'s
+# temporary certificate provisions a device through the SDK too; and the control plane's
+# `register-thing` applies the same template.
 source "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 NODE_CLIENTS=$HERE/node
@@ -37,6 +39,21 @@ lambda_cli add-permission --function-name fleet-hook --statement-id iot --action
   --principal iot.amazonaws.com >/dev/null
 template HookedTemplate --enabled --pre-provisioning-hook "targetArn=$hook_arn,payloadVersion=2020-04-01"
 
+# ---- provisioning by trusted user: a five-minute claim from the control plane, unlisted -------
+iot create-provisioning-claim --template-name FleetTemplate >trusted.json
+json_get trusted.json 'j["certificatePem"]' >trusted.crt
+json_get trusted.json 'j["keyPair"]["PrivateKey"]' >trusted.key
+python3 - trusted.json <<'EOF_PY' || fail "CreateProvisioningClaim's answer: $(cat trusted.json)"
+import json, sys, time
+claim = json.load(open(sys.argv[1]))
+left = claim["expiration"] - time.time()
+assert 240 < left <= 300, left
+assert claim["keyPair"]["PublicKey"].startswith("-----BEGIN PUBLIC KEY-----")
+EOF_PY
+expect_eq "$(iot list-certificates | json_get - '[c["certificateId"] for c in j["certificates"] if c["certificateId"] == "'"$(json_get trusted.json 'j["certificateId"]')"'"]')" \
+  "[]" "the temporary claim certificate in list-certificates"
+expect_aws_error ResourceNotFoundException iot create-provisioning-claim --template-name NoSuchTemplate
+
 # ---- AWS's device SDK: provisioning by claim end to end ----------------------------------------
 openssl genrsa -out csr-device.key 2048 2>/dev/null
 openssl req -new -key csr-device.key -subj "/CN=csr-device" -out csr-device.csr 2>/dev/null
@@ -57,6 +74,9 @@ print(json.dumps({"host": "localhost", "port": int(port), "ca": ca,
      "out": f"{work}/device-1002", "expectThing": "Fleet_1002"},
     {"kind": "keys-v2-mqtt5", "template": "HookedTemplate", "parameters": {"SerialNumber": "7"},
      "out": f"{work}/device-7", "expectThing": "Fleet_hooked-7"},
+    {"kind": "keys-v2-mqtt5", "template": "FleetTemplate", "parameters": {"SerialNumber": "3001"},
+     "claimCert": f"{work}/trusted.crt", "claimKey": f"{work}/trusted.key",
+     "out": f"{work}/device-3001", "expectThing": "Fleet_3001"},
     rejected("HookedTemplate", "AccessDenied", 403, serial="bad-8"),
     rejected("FleetTemplate", "InvalidCertificateOwnershipToken", 400, token="bm90LWEtdG9rZW4="),
     rejected("DisabledTemplate", "InvalidRequest", 400),
@@ -73,7 +93,7 @@ python3 - "$API" "$(certificate_id device-1002.crt)" <<'EOF_PY' || fail "the pro
 import sys, boto3
 api, csr_certificate_id = sys.argv[1:]
 iot = boto3.client("iot", endpoint_url=api)
-for thing in ("Fleet_1001", "Fleet_1002", "Fleet_hooked-7"):
+for thing in ("Fleet_1001", "Fleet_1002", "Fleet_hooked-7", "Fleet_3001"):
     [principal] = iot.list_thing_principals(thingName=thing)["principals"]
     certificate_id = principal.split("/")[-1]
     status = iot.describe_certificate(certificateId=certificate_id)["certificateDescription"]["status"]
@@ -84,7 +104,7 @@ for thing in ("Fleet_1001", "Fleet_1002", "Fleet_hooked-7"):
 assert iot.describe_thing(thingName="Fleet_1001")["attributes"]["serialNumber"] == "1001"
 # The denied device: no thing, whatever its name would have been.
 names = {t["thingName"] for t in iot.list_things()["things"]}
-assert names == {"Fleet_1001", "Fleet_1002", "Fleet_hooked-7"}, names
+assert names == {"Fleet_1001", "Fleet_1002", "Fleet_hooked-7", "Fleet_3001"}, names
 EOF_PY
 
 # ---- raw topics with paho: bad input, CBOR, spent tokens, private replies -----------------------
@@ -143,6 +163,25 @@ iot attach-policy --policy-name connect-only --target "$(json_get unprivileged.j
 raw unprivileged.crt unprivileged.key unprivileged '[{"topic": "$aws/certificates/create/json", "body": {}}]' \
   >unprivileged.out || fail "paho (unprivileged): $(cat unprivileged.out)"
 expect_eq "$(cat unprivileged.out)" '{"reply": "closed"}' "an unauthorised CreateKeysAndCertificate"
+
+# ---- RegisterThing on the control plane, with the same template and engine -----------------
+iot create-keys-and-certificate >registered.json
+registered_id=$(json_get registered.json 'j["certificateId"]')
+iot register-thing --template-body "file://$HERE/fleet/template.json" \
+  --parameters "{\"SerialNumber\": \"4001\", \"AWS::IoT::Certificate::Id\": \"$registered_id\"}" >register-thing.json
+python3 - register-thing.json registered.json <<'EOF_PY' || fail "register-thing: $(cat register-thing.json)"
+import json, sys
+answer, created = (json.load(open(path)) for path in sys.argv[1:])
+arns = answer["resourceArns"]
+assert set(arns) == {"thing", "certificate", "policy"}, arns
+assert arns["thing"].endswith(":thing/Fleet_4001") and arns["certificate"] == created["certificateArn"], arns
+assert answer["certificatePem"] == created["certificatePem"]
+EOF_PY
+expect_eq "$(iot describe-certificate --certificate-id "$registered_id" | json_get - 'j["certificateDescription"]["status"]')" \
+  ACTIVE "the status register-thing set (OverrideSettings REPLACE on an INACTIVE certificate)"
+expect_aws_error ResourceRegistrationFailureException iot register-thing \
+  --template-body "file://$HERE/fleet/template.json" --parameters '{"SerialNumber": "4002"}'
+expect_aws_error InvalidRequestException iot register-thing --template-body '{"Resources": 7}'
 
 # The emulator kept running through all of it.
 iot list-things >/dev/null || fail "the emulator stopped answering"

@@ -7,7 +7,7 @@
 //   node fleet_provisioning.js <config.json>
 //
 // config.json: {"host", "port", "ca", "claimCert", "claimKey", "steps": [step…]}, steps run in
-// order, one claim connection per step:
+// order, one claim connection per step (a step may bring its own "claimCert" and "claimKey"):
 //   {"kind": "keys-v2-mqtt5", "template", "parameters", "out", "expectThing"}
 //       IotIdentityClientv2 over MQTT 5: CreateKeysAndCertificate, RegisterThing, then the device.
 //   {"kind": "csr-v1-mqtt311", "template", "parameters", "csr", "key", "out", "expectThing"}
@@ -99,8 +99,8 @@ function expectThing(step, response) {
   return `${response.thingName} ${JSON.stringify(response.deviceConfiguration)}`;
 }
 
-async function withIdentityV2(config, clientId, body) {
-  const client = mqtt5Client(config, config.claimCert, config.claimKey, clientId);
+async function withIdentityV2(config, clientId, body, step = {}) {
+  const client = mqtt5Client(config, step.claimCert ?? config.claimCert, step.claimKey ?? config.claimKey, clientId);
   await started(client);
   const identity = iotidentity.IotIdentityClientv2.newFromMqtt5(client, {
     maxRequestResponseSubscriptions: 4, maxStreamingSubscriptions: 2, operationTimeoutInSeconds: 15,
@@ -123,7 +123,7 @@ const steps = {
         certificateOwnershipToken: keys.certificateOwnershipToken,
         parameters: step.parameters,
       }), 'RegisterThing');
-    });
+    }, step);
     await deviceSession(config, `${step.out}.crt`, `${step.out}.key`, response.thingName);
     return expectThing(step, response);
   },

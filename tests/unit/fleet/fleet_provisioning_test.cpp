@@ -98,6 +98,17 @@ struct World {
         return json::parse(r.payload);
     }
 
+    // RegisterThing with SerialNumber 5 on a template whose hook is "hook".
+    fleet::Outcome hooked_request(const json& created) {
+        add_template("hooked", sample_template, true,
+                     model::ProvisioningHook{"arn:aws:lambda:us-east-1:123456789012:function:hook",
+                                             "2020-04-01"});
+        return ask(provision_topic("hooked"),
+                   json{{"certificateOwnershipToken", created["certificateOwnershipToken"]},
+                        {"parameters", {{"SerialNumber", "5"}}}}
+                       .dump());
+    }
+
     fleet::Reply register_thing(const std::string& token, json parameters = {{"SerialNumber", "1"}},
                                 const std::string& name = "sample", Timestamp when = {},
                                 const std::string& certificate_id = {}) {
@@ -325,14 +336,8 @@ TEST_CASE("CBOR requests get CBOR replies, rejections with an integer statusCode
 
 TEST_CASE("A template's pre-provisioning hook is called first, with AWS's event") {
     World w;
-    w.add_template("hooked", sample_template, true,
-                   model::ProvisioningHook{"arn:aws:lambda:us-east-1:123456789012:function:hook",
-                                           "2020-04-01"});
     const auto created = w.created();
-    auto outcome = w.ask(provision_topic("hooked"),
-                         json{{"certificateOwnershipToken", created["certificateOwnershipToken"]},
-                              {"parameters", {{"SerialNumber", "5"}}}}
-                             .dump());
+    const auto outcome = w.hooked_request(created);
     REQUIRE(std::holds_alternative<fleet::HookCall>(outcome));
     const auto& call = std::get<fleet::HookCall>(outcome);
     CHECK(call.function_arn == "arn:aws:lambda:us-east-1:123456789012:function:hook");
@@ -366,14 +371,8 @@ TEST_CASE(
     const auto& [invoked, payload, accepted, expected] = row;
     CAPTURE(payload);
     World w;
-    w.add_template("hooked", sample_template, true,
-                   model::ProvisioningHook{"arn:aws:lambda:us-east-1:123456789012:function:hook",
-                                           "2020-04-01"});
     const auto created = w.created();
-    auto outcome = w.ask(provision_topic("hooked"),
-                         json{{"certificateOwnershipToken", created["certificateOwnershipToken"]},
-                              {"parameters", {{"SerialNumber", "5"}}}}
-                             .dump());
+    const auto outcome = w.hooked_request(created);
     REQUIRE(std::holds_alternative<fleet::HookCall>(outcome));
     const auto r = w.core.resume(std::get<fleet::HookCall>(outcome), {invoked, payload}, w.t0);
     CHECK(r.accepted == accepted);
