@@ -1,6 +1,6 @@
 // rest-json's errors (iot, lambda): the one place their AWS exception names become HTTP status
-// codes (docs/aws/iot-core.md §0.1), and the error body. JSON 1.1 and query have theirs in json_protocol.* and
-// query_protocol.*.
+// codes (docs/aws/iot-core.md §0.1), and the error body. JSON 1.1 and query have theirs in
+// json_protocol.* and query_protocol.*.
 #pragma once
 
 #include "api/message.hpp"

@@ -18,7 +18,8 @@ inline constexpr std::string_view resource_already_exists = "ResourceAlreadyExis
 inline constexpr std::string_view certificate_validation = "CertificateValidationException";
 inline constexpr std::string_view certificate_state = "CertificateStateException";
 inline constexpr std::string_view certificate_conflict = "CertificateConflictException";
-inline constexpr std::string_view registration_code_validation = "RegistrationCodeValidationException";
+inline constexpr std::string_view registration_code_validation =
+    "RegistrationCodeValidationException";
 inline constexpr std::string_view delete_conflict = "DeleteConflictException";
 inline constexpr std::string_view version_conflict = "VersionConflictException";
 inline constexpr std::string_view versions_limit_exceeded = "VersionsLimitExceededException";

@@ -53,7 +53,9 @@ std::optional<Enum> read(const Table<Enum, N>& table, std::string_view text) {
 
 std::string_view to_string(CertificateStatus s) { return spell(certificate_statuses, s); }
 std::string_view to_string(CaCertificateStatus s) { return spell(ca_statuses, s); }
-std::string_view to_string(AutoRegistrationStatus s) { return spell(auto_registration_statuses, s); }
+std::string_view to_string(AutoRegistrationStatus s) {
+    return spell(auto_registration_statuses, s);
+}
 std::string_view to_string(CertificateMode m) { return spell(certificate_modes, m); }
 std::string_view to_string(TemplateType t) { return spell(template_types, t); }
 

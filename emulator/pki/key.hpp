@@ -24,8 +24,8 @@ public:
     static PrivateKey generate(KeyType type);  // throws std::runtime_error if OpenSSL fails
     static Result<PrivateKey, PkiError> from_pem(std::string_view pem);
 
-    std::string to_pem() const;             // PKCS#8 "-----BEGIN PRIVATE KEY-----"
-    std::string public_key_pem() const;     // SubjectPublicKeyInfo "-----BEGIN PUBLIC KEY-----"
+    std::string to_pem() const;          // PKCS#8 "-----BEGIN PRIVATE KEY-----"
+    std::string public_key_pem() const;  // SubjectPublicKeyInfo "-----BEGIN PUBLIC KEY-----"
     KeyFamily family() const;
 
     EVP_PKEY* native() const { return key_.get(); }

@@ -14,7 +14,9 @@ namespace iotemu::pki {
 template <auto Free>
 struct Deleter {
     template <class T>
-    void operator()(T* p) const noexcept { Free(p); }
+    void operator()(T* p) const noexcept {
+        Free(p);
+    }
 };
 
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;

@@ -196,8 +196,9 @@ TEST_CASE(
         FakeHost host;
         Protocol protocol{host};
         protocol.close(Reason::client_error);
-        CHECK(protocol.on_decode_error({ReasonCode::unsupported_protocol_version, "late"},
-                                       ProtocolVersion::v311)
+        CHECK(protocol
+                  .on_decode_error({ReasonCode::unsupported_protocol_version, "late"},
+                                   ProtocolVersion::v311)
                   .empty());
     }
     SECTION("a malformed packet after CONNACK") {
