@@ -22,15 +22,7 @@ const fs = require('node:fs');
 const { mqtt5, iot, mqtt: crtMqtt, io, auth } = require('aws-iot-device-sdk-v2');
 const mqttjs = require('mqtt');
 
-const TIMEOUT_MS = 20_000;
-
-function deadline(promise, what, ms = TIMEOUT_MS) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const { deadline, TIMEOUT_MS } = require('./deadline');
 
 const text = (payload) => Buffer.from(payload).toString('utf8');
 

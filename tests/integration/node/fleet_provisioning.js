@@ -19,15 +19,7 @@
 const fs = require('node:fs');
 const { mqtt5, iot, mqtt: crtMqtt, io, iotidentity } = require('aws-iot-device-sdk-v2');
 
-const TIMEOUT_MS = 20_000;
-
-function deadline(promise, what, ms = TIMEOUT_MS) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const { deadline } = require('./deadline');
 
 function mqtt5Client(config, cert, key, clientId) {
   const builder = iot.AwsIotMqtt5ClientConfigBuilder.newDirectMqttBuilderWithMtlsFromPath(config.host, cert, key);
