@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
+#include <memory>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
+#include <re2/re2.h>
 
 #include "rules/sql/functions.hpp"
 #include "rules/sql/value.hpp"
@@ -17,6 +20,8 @@ namespace {
 using Args = std::span<const Json>;
 constexpr auto v1 = SqlVersion::v2015_10_08;
 constexpr auto v2 = SqlVersion::v2016_03_23;
+// What one compiled pattern may take (RE2's own default); a larger pattern fails to compile.
+constexpr std::int64_t max_regex_memory = 8 << 20;
 
 // Byte offset of each code point, plus the end: offsets[i]..offsets[i+1] is code point i.
 std::vector<std::size_t> code_point_offsets(const std::string& text) {
@@ -182,52 +187,65 @@ Json fn_chr(Args args, const CallEnv&) {
     return std::string(1, static_cast<char>(*code));
 }
 
-// The regexp_* functions take Java patterns; ECMAScript syntax is the nearest std::regex has.
-// An invalid pattern is Undefined, as AWS documents.
-std::optional<std::regex> compile(const Json& pattern) {
+// The regexp_* functions take Java patterns. RE2 reads the same syntax for everything but
+// backreferences and lookaround, and never backtracks: its time is linear in the input, so no
+// pattern can stall the rules engine (docs/limits.md). A pattern it cannot compile, or one of
+// those two features, is Undefined, as AWS documents for an invalid pattern.
+std::unique_ptr<const re2::RE2> compile(const Json& pattern) {
     const auto text = to_string(pattern);
-    if (!text) return std::nullopt;
-    try {
-        return std::regex(*text, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-        return std::nullopt;
+    if (!text) return nullptr;
+    re2::RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(max_regex_memory);
+    auto compiled = std::make_unique<const re2::RE2>(*text, options);
+    if (!compiled->ok()) return nullptr;
+    return compiled;
+}
+
+// Java's replacement syntax ($1 a group, \x the character x) in RE2's (\1 a group, \\ a
+// backslash).
+std::string rewrite_of(std::string_view replacement) {
+    std::string out;
+    for (std::size_t i = 0; i < replacement.size(); ++i) {
+        const char c = replacement[i];
+        if (c == '$' && i + 1 < replacement.size() &&
+            std::isdigit(static_cast<unsigned char>(replacement[i + 1]))) {
+            out += '\\';
+            out += replacement[++i];
+            continue;
+        }
+        const char literal = c == '\\' && i + 1 < replacement.size() ? replacement[++i] : c;
+        if (literal == '\\') out += '\\';
+        out += literal;
     }
+    return out;
 }
 
 Json fn_regexp_matches(Args args, const CallEnv&) {
     const auto text = to_string(args[0]);
     const auto pattern = compile(args[1]);
     if (!text || !pattern) return undefined();
-    try {
-        return std::regex_search(*text, *pattern);
-    } catch (const std::regex_error&) {  // e.g. error_complexity on pathological input
-        return undefined();
-    }
+    return re2::RE2::PartialMatch(*text, *pattern);
 }
 
 Json fn_regexp_replace(Args args, const CallEnv&) {
-    const auto text = to_string(args[0]);
+    auto text = to_string(args[0]);
     const auto pattern = compile(args[1]);
     const auto replacement = to_string(args[2]);
     if (!text || !pattern || !replacement) return undefined();
-    try {
-        return std::regex_replace(*text, *pattern, *replacement);
-    } catch (const std::regex_error&) {
-        return undefined();
-    }
+    const auto rewrite = rewrite_of(*replacement);
+    if (std::string problem; !pattern->CheckRewriteString(rewrite, &problem)) return undefined();
+    re2::RE2::GlobalReplace(&*text, *pattern, rewrite);
+    return *text;
 }
 
 Json fn_regexp_substr(Args args, const CallEnv&) {
     const auto text = to_string(args[0]);
     const auto pattern = compile(args[1]);
     if (!text || !pattern) return undefined();
-    try {
-        std::smatch match;
-        if (!std::regex_search(*text, match, *pattern)) return "";
-        return match.str(0);
-    } catch (const std::regex_error&) {
-        return undefined();
-    }
+    re2::StringPiece match;
+    if (!pattern->Match(*text, 0, text->size(), re2::RE2::UNANCHORED, &match, 1)) return "";
+    return std::string(match.data(), match.size());
 }
 
 constexpr std::array<Function, 19> table = {{
