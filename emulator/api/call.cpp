@@ -11,6 +11,7 @@
 
 #include "api/json_members.hpp"
 #include "common/aws_error.hpp"
+#include "common/json_depth.hpp"
 
 namespace iotemu::api {
 
@@ -82,6 +83,12 @@ const json& Call::body() const {
     const auto& text = request_.body;
     const bool blank =
         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; });
+    if (!json_depth_within(text)) {
+        std::string message = "The request body nests more than " + std::to_string(max_json_depth) +
+                              " arrays or objects";
+        if (protocol_ == Protocol::json) throw AwsError(aws_errors::serialization, message);
+        throw_invalid_request(std::move(message));
+    }
     auto parsed = blank ? json::object() : json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded() || !parsed.is_object()) {
         std::string message = parsed.is_discarded() ? "Could not parse the request body as JSON"

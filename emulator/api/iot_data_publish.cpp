@@ -11,6 +11,7 @@
 #include "api/json_members.hpp"
 #include "common/aws_error.hpp"
 #include "common/base64.hpp"
+#include "common/json_depth.hpp"
 #include "common/time.hpp"
 #include "mqtt/reserved_topics.hpp"
 #include "mqtt/topic.hpp"
@@ -55,11 +56,11 @@ std::vector<mqtt::UserProperty> user_properties(const std::string& header) {
                               "values, e.g. [{\"name\":\"value\"}]");
     };
     const auto text = base64_decode(header);
-    if (!text) fail();
+    if (!text || !json_depth_within(*text)) fail();
     auto array = json::parse(*text, nullptr, /*allow_exceptions=*/false);
     // The model calls the member "a JSON string": boto3 callers who pass json.dumps(…) have
     // botocore encode that string once more. Its content counts.
-    if (array.is_string())
+    if (array.is_string() && json_depth_within(array.get_ref<const std::string&>()))
         array = json::parse(array.get<std::string>(), nullptr, /*allow_exceptions=*/false);
     if (!array.is_array()) fail();
     std::vector<mqtt::UserProperty> out;

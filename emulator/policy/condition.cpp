@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.hpp"
 #include "policy/pattern.hpp"
 
 namespace iotemu::policy {
@@ -309,7 +310,9 @@ bool clause_holds(const ConditionClause& clause, const Variables& variables) {
 
 Condition compile_condition(std::string_view condition_json) {
     Condition condition;
-    const json root = json::parse(condition_json, nullptr, /*allow_exceptions=*/false);
+    const json root = json_depth_within(condition_json)
+                          ? json::parse(condition_json, nullptr, /*allow_exceptions=*/false)
+                          : json(json::value_t::discarded);
     if (root.is_discarded() || !root.is_object()) {
         condition.unsupported.push_back("a Condition that is not a JSON object");
         return condition;

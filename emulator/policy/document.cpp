@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.hpp"
+
 namespace iotemu::policy {
 namespace {
 
@@ -121,6 +123,9 @@ Result<Document, ParseError> parse_document(std::string_view text) {
                     std::to_string(max_non_whitespace_length) +
                     " characters, not counting whitespace");
 
+    if (!json_depth_within(text))
+        return fail("The policy document nests more than " + std::to_string(max_json_depth) +
+                    " arrays or objects");
     const json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (root.is_discarded()) return fail("The policy document is not valid JSON");
     if (!root.is_object()) return fail("The policy document must be a JSON object");

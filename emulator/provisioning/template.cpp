@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.hpp"
 #include "provisioning/detail.hpp"
 
 namespace iotemu::provisioning {
@@ -256,6 +257,9 @@ std::string_view to_string(ResourceType type) {
 
 Result<Template, TemplateError> Template::parse(std::string_view body) {
     std::shared_ptr<json> document;
+    if (!json_depth_within(body))
+        return Unexpected{TemplateError{"The template body nests more than " +
+                                        std::to_string(max_json_depth) + " arrays or objects."}};
     try {
         document = std::make_shared<json>(json::parse(body));
     } catch (const json::parse_error& error) {

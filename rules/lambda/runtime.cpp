@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "common/time.hpp"
@@ -255,7 +256,9 @@ struct Runtime::Impl {
                 process.exchange(request_line(function, id, event),
                                  invoked + std::chrono::seconds(function.timeout), log);
             if (reply.outcome == RuntimeProcess::Outcome::line) {
-                const auto message = json::parse(reply.line, nullptr, false);
+                const auto message = json_depth_within(reply.line)
+                                         ? json::parse(reply.line, nullptr, false)
+                                         : json(json::value_t::discarded);
                 const auto type = message.is_object() ? message.value("type", "") : "";
                 reusable = message.is_object() && !message.value("retire", false);
                 if (type == "result" && message["payload"].is_string())

@@ -106,10 +106,11 @@ struct Subquery {  // `(SELECT … FROM <expr> [WHERE …])` (2016-03-23+)
 };
 
 struct Expr {
-    std::variant<Literal, Star, Field, Member, Index, ArrayLiteral, ObjectLiteral, Unary, Binary,
-                 IsTest, Case, Cast, Call, Subquery>
-        node;
+    using Node = std::variant<Literal, Star, Field, Member, Index, ArrayLiteral, ObjectLiteral,
+                              Unary, Binary, IsTest, Case, Cast, Call, Subquery>;
+    Node node;
     std::size_t position = 0;  // byte offset in the statement
+    std::size_t height = 1;    // levels of the tree below and including this node (a leaf is 1)
 };
 
 struct SelectItem {

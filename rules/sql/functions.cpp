@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/base64.hpp"
+#include "common/json_depth.hpp"
 #include "common/random.hpp"
 #include "rules/sql/digest.hpp"
 #include "rules/sql/lexer.hpp"
@@ -151,7 +152,8 @@ Json fn_decode(Args args, const CallEnv& env) {
     if (!args[0].is_string()) return undefined();
     const auto bytes = base64_decode(args[0].get_ref<const std::string&>());
     if (!bytes) return nullptr;  // "returns NULL if the string cannot be decoded"
-    auto parsed = Json::parse(*bytes, nullptr, false);
+    auto parsed = json_depth_within(*bytes) ? Json::parse(*bytes, nullptr, false)
+                                            : Json(Json::value_t::discarded);
     if (parsed.is_discarded()) return *bytes;
     normalize_numbers(parsed, env.version);
     return parsed;

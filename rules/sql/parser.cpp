@@ -11,12 +11,59 @@
 // levels; parser_primary.cpp: the operands.
 #include "rules/sql/parser.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "rules/sql/parser_impl.hpp"
 #include "rules/sql/topic_filter.hpp"
 
 namespace iotemu::rules::sql::detail {
+namespace {
+
+std::size_t height(const ExprPtr& expr) { return expr ? expr->height : 0; }
+
+std::size_t height(const std::vector<ExprPtr>& exprs) {
+    std::size_t out = 0;
+    for (const auto& expr : exprs) out = std::max(out, height(expr));
+    return out;
+}
+
+std::size_t height(const Query& query) {
+    std::size_t out = std::max(height(query.source), height(query.where));
+    for (const auto& item : query.items) out = std::max(out, height(item.expr));
+    return out;
+}
+
+// The height of a node's tallest child; leaves have none.
+struct ChildHeight {
+    std::size_t operator()(const Member& n) const { return height(n.object); }
+    std::size_t operator()(const Index& n) const {
+        return std::max(height(n.object), height(n.index));
+    }
+    std::size_t operator()(const ArrayLiteral& n) const { return height(n.items); }
+    std::size_t operator()(const ObjectLiteral& n) const {
+        std::size_t out = 0;
+        for (const auto& member : n.members) out = std::max(out, height(member.second));
+        return out;
+    }
+    std::size_t operator()(const Unary& n) const { return height(n.operand); }
+    std::size_t operator()(const Binary& n) const { return std::max(height(n.lhs), height(n.rhs)); }
+    std::size_t operator()(const IsTest& n) const { return height(n.operand); }
+    std::size_t operator()(const Case& n) const {
+        std::size_t out = std::max(height(n.subject), height(n.otherwise));
+        for (const auto& clause : n.whens)
+            out = std::max({out, height(clause.when), height(clause.then)});
+        return out;
+    }
+    std::size_t operator()(const Cast& n) const { return height(n.operand); }
+    std::size_t operator()(const Call& n) const { return height(n.args); }
+    std::size_t operator()(const Subquery& n) const { return height(*n.query); }
+    std::size_t operator()(const auto&) const { return 0; }  // leaves
+};
+
+}  // namespace
+
+std::size_t child_height(const Expr::Node& node) { return std::visit(ChildHeight{}, node); }
 
 std::shared_ptr<const Query> Parser::statement() {
     expect_keyword("SELECT");
@@ -86,7 +133,7 @@ SelectItem Parser::select_item(std::size_t ordinal, bool value) {
 }
 
 ExprPtr Parser::expression() {
-    if (++depth_ > max_parse_depth) fail(peek().position, "expression nested too deeply");
+    nest(peek().position);
     auto out = disjunction();
     --depth_;
     return out;
@@ -117,7 +164,7 @@ ExprPtr Parser::conjunction() {
 ExprPtr Parser::negation() {
     if (is_keyword(peek(), "not")) {
         const auto position = take().position;
-        if (++depth_ > max_parse_depth) fail(position, "expression nested too deeply");
+        nest(position);
         auto operand = negation();
         --depth_;
         return make(position, Unary{UnaryOp::logical_not, std::move(operand)});
@@ -200,7 +247,7 @@ ExprPtr Parser::product() {
 ExprPtr Parser::unary() {
     if (peek().kind == TokenKind::minus) {
         const auto position = take().position;
-        if (++depth_ > max_parse_depth) fail(position, "expression nested too deeply");
+        nest(position);
         auto operand = unary();
         --depth_;
         return make(position, Unary{UnaryOp::negate, std::move(operand)});

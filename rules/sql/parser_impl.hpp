@@ -21,7 +21,14 @@ struct ParseFailure {
     ParseError error;
 };
 
-inline constexpr int max_parse_depth = 200;  // a hostile statement must not exhaust the stack
+// Bounds that keep a hostile statement off the C++ stack (docs/limits.md): the parser recurses
+// once per nested operand, the evaluator and the tree's destructor once per level of the tree.
+// Chained operators (`a + b + c …`, `a.b.c …`) are built in loops, so the tree's height is
+// checked as each node is made.
+inline constexpr int max_parse_depth = 200;
+inline constexpr std::size_t max_expression_height = 1000;
+
+std::size_t child_height(const Expr::Node& node);
 
 class Parser {
 public:
@@ -70,8 +77,18 @@ private:
             fail(position, std::string(feature) + " needs SQL version 2016-03-23 or later");
     }
 
-    ExprPtr make(std::size_t position, auto node) const {
-        return std::make_unique<const Expr>(Expr{std::move(node), position});
+    ExprPtr make(std::size_t position, Expr::Node node) const {
+        const std::size_t height = child_height(node) + 1;
+        if (height > max_expression_height)
+            fail(position, "expression too deep: more than " +
+                               std::to_string(max_expression_height) + " levels");
+        return std::make_unique<const Expr>(Expr{std::move(node), position, height});
+    }
+    // One more level of nesting (a parenthesis, a call, NOT, a sign) before recursing into it.
+    void nest(std::size_t position) {
+        if (++depth_ > max_parse_depth)
+            fail(position, "expression nested too deeply: more than " +
+                               std::to_string(max_parse_depth) + " levels");
     }
 
     // After SELECT: [VALUE] items FROM source [WHERE expr]. `top` statements take a quoted topic

@@ -119,7 +119,7 @@ ExprPtr Parser::call(const Token& name) {
     if (function->since != SqlVersion::v2015_10_08)
         require_2016(name.position, "function " + name.text + "()");
     expect(TokenKind::lparen, "'('");
-    if (++depth_ > max_parse_depth) fail(name.position, "expression nested too deeply");
+    nest(name.position);
     auto args = list(TokenKind::rparen, "')'");
     --depth_;
     return make(name.position, Call{function, std::move(args)});

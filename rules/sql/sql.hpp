@@ -51,6 +51,9 @@ private:
     SqlVersion version_;
 };
 
+// The longest statement parse() reads (docs/limits.md); a longer one is a ParseError.
+inline constexpr std::size_t max_sql_length = 256 * 1024;
+
 Result<Statement, ParseError> parse(std::string_view sql,
                                     SqlVersion version = SqlVersion::v2015_10_08);
 

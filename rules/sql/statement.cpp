@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.hpp"
 #include "rules/sql/evaluator.hpp"
 #include "rules/sql/parser.hpp"
 #include "rules/sql/sql.hpp"
@@ -82,6 +83,10 @@ SqlVersion Statement::version() const { return version_; }
 const detail::Query& Statement::query() const { return *query_; }
 
 Result<Statement, ParseError> parse(std::string_view sql, SqlVersion version) {
+    if (sql.size() > max_sql_length)
+        return Unexpected{ParseError{"statement too long: " + std::to_string(sql.size()) +
+                                         " bytes, the limit is " + std::to_string(max_sql_length),
+                                     max_sql_length}};
     auto query = detail::parse_query(sql, version);
     if (!query) return Unexpected{query.error()};
     return Statement(std::string(sql), std::move(*query), version);
@@ -101,7 +106,9 @@ std::optional<Json> evaluate(const Statement& statement, const Json& message,
 
 std::optional<Json> evaluate(const Statement& statement, std::string_view payload,
                              const Context& context) {
-    Json document = Json::parse(payload, nullptr, false);
+    // A payload nested deeper than JSON's bound is read as bytes, like any non-JSON payload.
+    Json document = json_depth_within(payload) ? Json::parse(payload, nullptr, false)
+                                               : Json(Json::value_t::discarded);
     if (document.is_discarded()) {
         document = Json::binary(std::vector<std::uint8_t>(payload.begin(), payload.end()));
     } else {

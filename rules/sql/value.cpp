@@ -147,27 +147,32 @@ std::string dump(const Json& value) {
 
 std::optional<bool> equals(const Json& lhs, const Json& rhs) {
     if (is_undefined(lhs) || is_undefined(rhs)) return std::nullopt;
-    if (lhs.is_number() && rhs.is_number()) {
-        if (is_int(lhs) && is_int(rhs)) return int_of(lhs) == int_of(rhs);
-        return decimal_of(lhs) == decimal_of(rhs);
-    }
-    if (lhs.type() != rhs.type()) return false;  // "Mismatched type: False"
-    if (lhs.is_array()) {
-        if (lhs.size() != rhs.size()) return false;
-        for (std::size_t i = 0; i < lhs.size(); ++i) {
-            if (equals(lhs[i], rhs[i]) != true) return false;
+    // Pairs still to compare, on the heap: nested arrays and objects never deepen the C++ stack.
+    std::vector<std::pair<const Json*, const Json*>> pending{{&lhs, &rhs}};
+    while (!pending.empty()) {
+        const auto [left, right] = pending.back();
+        pending.pop_back();
+        if (left->is_number() && right->is_number()) {
+            const bool same = is_int(*left) && is_int(*right)
+                                  ? int_of(*left) == int_of(*right)
+                                  : decimal_of(*left) == decimal_of(*right);
+            if (!same) return false;
+        } else if (left->type() != right->type() || left->size() != right->size()) {
+            return false;  // "Mismatched type: False"
+        } else if (left->is_array()) {
+            for (std::size_t i = 0; i < left->size(); ++i)
+                pending.emplace_back(&(*left)[i], &(*right)[i]);
+        } else if (left->is_object()) {
+            for (auto it = left->begin(); it != left->end(); ++it) {
+                const auto other = right->find(it.key());
+                if (other == right->end()) return false;
+                pending.emplace_back(&it.value(), &*other);
+            }
+        } else if (*left != *right) {
+            return false;  // null, boolean, string, binary
         }
-        return true;
     }
-    if (lhs.is_object()) {
-        if (lhs.size() != rhs.size()) return false;
-        for (auto it = lhs.begin(); it != lhs.end(); ++it) {
-            const auto other = rhs.find(it.key());
-            if (other == rhs.end() || equals(it.value(), *other) != true) return false;
-        }
-        return true;
-    }
-    return lhs == rhs;  // null, boolean, string, binary
+    return true;
 }
 
 }  // namespace iotemu::rules::sql::detail

@@ -240,3 +240,13 @@ wait_for_status() {
     sleep 0.05
   done
 }
+
+# rss_kib: the emulator's resident memory now, in KiB (from /proc).
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$EMULATOR_PID/status"; }
+
+# expect_rss_within BASE_KIB LIMIT_MIB WHAT: the emulator grew by less than LIMIT_MIB since BASE.
+expect_rss_within() {
+  local now; now=$(rss_kib)
+  (((now - $1) < $2 * 1024)) ||
+    fail "$3: the emulator grew by $(((now - $1) / 1024)) MiB (bound $2 MiB)"
+}

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/aws_error.hpp"
+#include "common/json_depth.hpp"
 
 namespace iotemu::services::iam {
 namespace {
@@ -67,6 +68,7 @@ void check_statement(const json& statement, DocumentKind kind) {
 }  // namespace
 
 void check_policy_document(std::string_view document, DocumentKind kind) {
+    if (!json_depth_within(document)) malformed("Syntax errors in policy.");
     const auto parsed = json::parse(document, nullptr, false);
     if (parsed.is_discarded()) malformed("This policy contains invalid Json");
     if (!parsed.is_object()) malformed("Syntax errors in policy.");
