@@ -202,7 +202,18 @@ Emulator::~Emulator() {
 
 const Endpoints& Emulator::endpoints() const { return impl_->endpoints; }
 
-void Emulator::run() { impl_->io.run(); }
+// An exception out of a completion handler (a library throwing where it should have returned an
+// error) ends that handler only: Asio lets run() resume, and every other connection goes on.
+void Emulator::run() {
+    for (;;) {
+        try {
+            impl_->io.run();
+            return;
+        } catch (const std::exception& e) {
+            log::error("emulator", "an I/O handler failed (the emulator keeps serving): ", e.what());
+        }
+    }
+}
 
 void Emulator::stop() { impl_->io.stop(); }
 

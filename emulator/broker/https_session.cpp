@@ -63,6 +63,7 @@ public:
     asio::awaitable<void> run() {
         for (;;) {
             http::request_parser<http::string_body> parser;
+            parser.header_limit(http_server::max_header_bytes);
             parser.body_limit(context_->options.limits.max_payload_bytes);
             deadline_.expires_after(context_->options.http_request_timeout);
             if (const auto ec = co_await read(parser)) {
@@ -149,7 +150,7 @@ private:
     HttpsGateway gateway_;
     std::string remote_;
     asio::steady_timer deadline_;
-    beast::flat_buffer buffer_;
+    beast::flat_buffer buffer_{http_server::max_read_buffer_bytes};
 };
 
 }  // namespace

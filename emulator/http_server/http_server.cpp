@@ -69,9 +69,10 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, std::shared_ptr<Cont
         const auto endpoint = stream.socket().remote_endpoint(ec);
         return ec ? std::string("?") : endpoint.address().to_string();
     }();
-    beast::flat_buffer buffer;
+    beast::flat_buffer buffer(max_read_buffer_bytes);
     for (;;) {
         http::request_parser<http::string_body> parser;
+        parser.header_limit(max_header_bytes);
         parser.body_limit(boost::none);  // checked below, once the head says which limit applies
         stream.expires_after(context->options.idle_timeout);
 
