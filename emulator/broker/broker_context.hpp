@@ -23,7 +23,7 @@ struct BrokerOptions {
     // An HTTPS request must arrive whole within this (slow clients are dropped); so must an
     // answer be taken up by its client.
     std::chrono::seconds http_request_timeout{10};
-    std::size_t max_queued_per_session = 1000;  // offline QoS 1 messages of a persistent session
+    OfflineQueueLimits offline_queue;  // QoS 1 messages persistent sessions keep offline
     std::size_t max_pending_write_bytes = 16 * 1024 * 1024;  // a reader this far behind is dropped
     mqtt::ProtocolLimits limits;
     // MQTT over WebSocket: the IoT policy SigV4-signed connections are held to; none means they
@@ -46,7 +46,7 @@ struct BrokerContext {
     }
 
     BrokerContext(registry::Registry& r, bus::Bus& b, BrokerOptions o)
-        : registry(r), bus(b), options(o), connections(b, o.max_queued_per_session) {}
+        : registry(r), bus(b), options(o), connections(b, o.offline_queue) {}
 };
 
 }  // namespace iotemu::broker

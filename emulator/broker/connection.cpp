@@ -180,6 +180,10 @@ public:
         context_->bus.unsubscribe(session_->bus_id, filter);
     }
 
+    std::size_t subscription_count() const override {
+        return context_->bus.subscription_count(session_->bus_id);
+    }
+
     void subscribed(const std::vector<std::string>& filters) override {
         publish_event(subscriptions_event(presence_, true, filters, now()));
     }

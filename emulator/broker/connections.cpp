@@ -12,8 +12,10 @@ constexpr std::int64_t presence_memory_ms = 3'600'000;
 
 }  // namespace
 
-Connections::Connections(bus::Bus& bus, std::size_t max_queued_per_session)
-    : bus_(bus), max_queued_(max_queued_per_session) {}
+Connections::Connections(bus::Bus& bus, OfflineQueueLimits limits)
+    : bus_(bus),
+      queue_limits_(limits),
+      queue_budget_(std::make_shared<OfflineQueueBudget>(limits.total_bytes)) {}
 
 void Connections::add(const std::shared_ptr<ConnectionHandle>& connection) {
     std::lock_guard lock(mutex_);
@@ -45,7 +47,7 @@ void Connections::release(const std::string& client_id, const ConnectionHandle* 
 std::shared_ptr<Session> Connections::new_session(
     const std::string& client_id, const mqtt::ProtocolHost::SessionRequest& request) {
     auto session = std::make_shared<Session>(client_id, request.version, request.expiry_seconds > 0,
-                                             max_queued_);
+                                             queue_limits_, queue_budget_);
     session->bus_id = bus_.attach(session);
     return session;
 }

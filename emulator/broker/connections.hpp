@@ -30,7 +30,7 @@ public:
 
 class Connections {
 public:
-    Connections(bus::Bus& bus, std::size_t max_queued_per_session);
+    Connections(bus::Bus& bus, OfflineQueueLimits limits);
 
     void add(const std::shared_ptr<ConnectionHandle>& connection);
     void remove(const ConnectionHandle* connection);
@@ -82,7 +82,8 @@ private:
     std::vector<std::shared_ptr<Session>> expire(std::int64_t now_ms);
 
     bus::Bus& bus_;
-    const std::size_t max_queued_;
+    const OfflineQueueLimits queue_limits_;
+    const std::shared_ptr<OfflineQueueBudget> queue_budget_;
     mutable std::mutex mutex_;
     std::map<const ConnectionHandle*, std::weak_ptr<ConnectionHandle>> live_;
     std::map<std::string, std::weak_ptr<ConnectionHandle>> by_client_id_;

@@ -1,14 +1,35 @@
 // Forward-or-queue under one small lock; forwarding itself happens after the lock is released.
 #include "broker/session.hpp"
 
+#include "common/log.hpp"
+
 namespace iotemu::broker {
+namespace {
+
+// What a queued message holds in memory, near enough: its topic and payload.
+std::size_t footprint(const bus::Message& message) {
+    return message.topic.size() + message.payload.size();
+}
+
+}  // namespace
+
+bool OfflineQueueBudget::take(std::size_t bytes) {
+    auto used = used_.load();
+    do {
+        if (used + bytes > limit_) return false;
+    } while (!used_.compare_exchange_weak(used, used + bytes));
+    return true;
+}
 
 Session::Session(std::string client_id, mqtt::ProtocolVersion version, bool persistent,
-                 std::size_t max_queued)
+                 OfflineQueueLimits limits, std::shared_ptr<OfflineQueueBudget> budget)
     : client_id_(std::move(client_id)),
       version_(version),
-      max_queued_(max_queued),
+      limits_(limits),
+      budget_(std::move(budget)),
       persistent_(persistent) {}
+
+Session::~Session() { budget_->give_back(queued_bytes_); }
 
 bool Session::persistent() const {
     std::lock_guard lock(mutex_);
@@ -20,6 +41,41 @@ void Session::set_persistent(bool persistent) {
     persistent_ = persistent;
 }
 
+void Session::drop_oldest() {
+    const auto bytes = footprint(queued_.front());
+    queued_.pop_front();
+    queued_bytes_ -= bytes;
+    budget_->give_back(bytes);
+}
+
+void Session::clear_queue() {
+    budget_->give_back(queued_bytes_);
+    queued_bytes_ = 0;
+    queued_.clear();
+}
+
+void Session::enqueue(bus::Message message, bool at_front) {
+    const auto bytes = footprint(message);
+    const auto full = [&] {
+        return queued_.size() >= limits_.messages || queued_bytes_ + bytes > limits_.session_bytes;
+    };
+    // The oldest give way: queued ones to a new message, a returning (older) one itself.
+    if (at_front ? full() : bytes > limits_.session_bytes) return;
+    while (!queued_.empty() && full()) drop_oldest();
+    if (!budget_->take(bytes)) {
+        if (refused_++ == 0)
+            log::warn("broker", "offline messages for '", client_id_,
+                      "' refused: the broker holds its limit of queued bytes for all sessions");
+        return;
+    }
+    refused_ = 0;
+    queued_bytes_ += bytes;
+    if (at_front)
+        queued_.push_front(std::move(message));
+    else
+        queued_.push_back(std::move(message));
+}
+
 void Session::deliver(const bus::Message& message, mqtt::QoS qos, bool retain) {
     std::shared_ptr<SessionSink> sink;
     {
@@ -27,13 +83,12 @@ void Session::deliver(const bus::Message& message, mqtt::QoS qos, bool retain) {
         sink = sink_.lock();
         if (!sink) {
             // Offline: only QoS 1 messages wait for a persistent session
-            // (docs/aws/iot-core.md §6.2); the oldest give way when the queue is full.
+            // (docs/aws/iot-core.md §6.2), within OfflineQueueLimits.
             if (!persistent_ || qos != mqtt::QoS::at_least_once) return;
-            if (queued_.size() >= max_queued_) queued_.pop_front();
             bus::Message kept = message;
             kept.qos = qos;
             kept.retain = retain;
-            queued_.push_back(std::move(kept));
+            enqueue(std::move(kept), false);
             return;
         }
     }
@@ -46,7 +101,7 @@ std::vector<bus::Message> Session::attach(std::weak_ptr<SessionSink> sink) {
     sink_ = std::move(sink);
     std::vector<bus::Message> waiting(std::make_move_iterator(queued_.begin()),
                                       std::make_move_iterator(queued_.end()));
-    queued_.clear();
+    clear_queue();
     return waiting;
 }
 
@@ -57,8 +112,7 @@ bool Session::detach(const SessionSink* sink, std::vector<bus::Message> unacknow
     sink_identity_ = nullptr;
     if (!persistent_) return true;
     for (auto it = unacknowledged.rbegin(); it != unacknowledged.rend(); ++it)
-        queued_.push_front(std::move(*it));
-    while (queued_.size() > max_queued_) queued_.pop_front();
+        enqueue(std::move(*it), true);
     return true;
 }
 

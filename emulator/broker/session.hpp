@@ -6,6 +6,7 @@
 // Thread-safe (deliveries come from any publisher's thread). Sans-I/O.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -25,10 +26,35 @@ public:
     virtual void forward(const bus::Message& message, mqtt::QoS qos, bool retain) = 0;
 };
 
+// What persistent sessions may hold offline (docs/limits.md §5). Per session the oldest message
+// gives way to a new one; once the whole broker holds `total_bytes`, new messages are refused
+// (dropped, with a warning) until sessions take theirs, so one busy session cannot push out
+// another's.
+struct OfflineQueueLimits {
+    std::size_t messages = 1000;                  // per session
+    std::size_t session_bytes = 8 * 1024 * 1024;  // per session: topics and payloads
+    std::size_t total_bytes = 128 * 1024 * 1024;  // every session's queue together
+};
+
+// The broker-wide byte count of offline queues, shared by every session.
+class OfflineQueueBudget {
+public:
+    explicit OfflineQueueBudget(std::size_t limit) : limit_(limit) {}
+    // Takes `bytes` if they fit under the limit.
+    bool take(std::size_t bytes);
+    void give_back(std::size_t bytes) { used_ -= bytes; }
+    std::size_t used() const { return used_; }
+
+private:
+    const std::size_t limit_;
+    std::atomic<std::size_t> used_{0};
+};
+
 class Session final : public bus::Subscriber {
 public:
     Session(std::string client_id, mqtt::ProtocolVersion version, bool persistent,
-            std::size_t max_queued);
+            OfflineQueueLimits limits, std::shared_ptr<OfflineQueueBudget> budget);
+    ~Session() override;
 
     const std::string& client_id() const { return client_id_; }
     // Sessions are not carried across MQTT versions (docs/aws/data-plane.md §1.1).
@@ -50,14 +76,22 @@ public:
     bus::SubscriberId bus_id = 0;  // set once by the owner after Bus::attach
 
 private:
+    // Queues `message` (mutex_ held), making room as OfflineQueueLimits says.
+    void enqueue(bus::Message message, bool at_front);
+    void drop_oldest();  // mutex_ held
+    void clear_queue();  // mutex_ held
+
     const std::string client_id_;
     const mqtt::ProtocolVersion version_;
-    const std::size_t max_queued_;
+    const OfflineQueueLimits limits_;
+    const std::shared_ptr<OfflineQueueBudget> budget_;
     mutable std::mutex mutex_;
     bool persistent_;
     std::weak_ptr<SessionSink> sink_;
     const SessionSink* sink_identity_ = nullptr;
     std::deque<bus::Message> queued_;
+    std::size_t queued_bytes_ = 0;
+    std::size_t refused_ = 0;  // messages the broker-wide limit turned away since the last warning
 };
 
 }  // namespace iotemu::broker

@@ -347,4 +347,11 @@ std::size_t Bus::subscriber_count() const {
     return impl_->subscribers.size();
 }
 
+std::size_t Bus::subscription_count(SubscriberId id) const {
+    const std::lock_guard lock(impl_->mutex);
+    const auto entry = impl_->subscribers.find(id);
+    const std::size_t shared = entry == impl_->subscribers.end() ? 0 : entry->second.groups.size();
+    return impl_->tree.count(id) + shared;
+}
+
 }  // namespace iotemu::bus

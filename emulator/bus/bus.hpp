@@ -116,6 +116,8 @@ public:
     // Attached subscribers the bus still holds; an expired one is forgotten lazily (at its next
     // matching publish, or by a later attach).
     std::size_t subscriber_count() const;
+    // The subscriptions `id` holds, shared ones included.
+    std::size_t subscription_count(SubscriberId id) const;
 
 private:
     struct Impl;

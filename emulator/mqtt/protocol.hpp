@@ -59,8 +59,9 @@ struct ProtocolLimits {
     std::size_t max_packet_bytes = aws_max_packet_bytes;  // MQTT 5 CONNACK Maximum Packet Size
     std::size_t max_client_id_bytes = 128;
     std::size_t max_filters_per_subscribe = 8;
-    std::size_t max_inflight = 100;  // unacknowledged outbound QoS 1 messages; CONNACK Receive
-                                     // Maximum; more wait in order
+    std::size_t max_subscriptions = 50;  // per connection (its session), docs/aws/iot-core.md §6.3
+    std::size_t max_inflight = 100;      // unacknowledged outbound QoS 1 messages; CONNACK Receive
+                                         // Maximum; more wait in order
     // Topics and payloads waiting behind a full window; beyond this new messages are dropped.
     std::size_t max_waiting_bytes = 16 * 1024 * 1024;
     std::uint16_t max_topic_aliases = 8;  // CONNACK Topic Alias Maximum, and to the client
@@ -110,6 +111,8 @@ public:
     // Records an authorized subscription at the `granted` QoS with its MQTT 5 options.
     virtual SubscribeResult subscribe(const Subscription& subscription, QoS granted) = 0;
     virtual void unsubscribe(std::string_view filter) = 0;
+    // The subscriptions the session holds now.
+    virtual std::size_t subscription_count() const = 0;
     // One SUBSCRIBE or UNSUBSCRIBE took effect for these filters, as the client sent them (the
     // lifecycle events, docs/aws/data-plane.md §3.3). Not called when none did.
     virtual void subscribed(const std::vector<std::string>& filters) = 0;

@@ -64,6 +64,7 @@ Actions Protocol::State::on_subscribe(const Subscribe& subscribe) {
 
     std::vector<std::string> granted_filters;
     std::vector<Publish> retained;
+    std::size_t held = host.subscription_count();
     for (std::size_t i = 0; i < subscriptions.size(); ++i) {
         if (is_failure(codes[i])) continue;
         const auto& subscription = subscriptions[i];
@@ -71,6 +72,16 @@ Actions Protocol::State::on_subscribe(const Subscribe& subscribe) {
         const auto granted = std::min(subscription.qos, QoS::at_least_once);
         codes[i] = static_cast<ReasonCode>(granted);
         auto result = host.subscribe(subscription, granted);
+        // AWS's 50 subscriptions per connection (docs/aws/iot-core.md §6.3): at the quota only
+        // a filter the session holds already is granted (its options replaced); a new one is
+        // taken back and refused, 0x97 over MQTT 5 and 0x80 over 3.1.1
+        // (docs/aws/data-plane.md §1.4), the connection staying open.
+        if (!result.existed && ++held > limits.max_subscriptions) {
+            host.unsubscribe(subscription.filter);
+            --held;
+            codes[i] = is_v5() ? ReasonCode::quota_exceeded : ReasonCode::unspecified_error;
+            continue;
+        }
         granted_filters.push_back(subscription.filter);
         if (!wants_retained(subscription, result.existed)) continue;
         for (auto& message : result.retained) {

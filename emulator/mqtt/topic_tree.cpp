@@ -90,6 +90,11 @@ bool TopicTree::erase(std::string_view filter, SubscriberId subscriber) {
     return true;
 }
 
+std::size_t TopicTree::count(SubscriberId subscriber) const {
+    const auto held = filters_by_subscriber_.find(subscriber);
+    return held == filters_by_subscriber_.end() ? 0 : held->second.size();
+}
+
 std::size_t TopicTree::erase_all(SubscriberId subscriber) {
     const auto held = filters_by_subscriber_.find(subscriber);
     if (held == filters_by_subscriber_.end()) return 0;

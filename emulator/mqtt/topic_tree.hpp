@@ -51,6 +51,9 @@ public:
     // Removes one subscription; returns false when there was none.
     bool erase(std::string_view filter, SubscriberId subscriber);
 
+    // The filters `subscriber` holds.
+    std::size_t count(SubscriberId subscriber) const;
+
     // Removes every subscription of `subscriber` (its session ended); returns how many.
     std::size_t erase_all(SubscriberId subscriber);
 

@@ -37,7 +37,7 @@ public:
 
 struct Rig {
     bus::Bus bus;
-    Connections connections{bus, 10};
+    Connections connections{bus, {.messages = 10, .session_bytes = 100, .total_bytes = 150}};
 };
 
 bus::Message message_on(std::string topic, std::string payload) {
@@ -131,6 +131,44 @@ TEST_CASE("A persistent session offline keeps QoS 1 messages for its next connec
     const auto waiting = again.session->attach(std::make_shared<Sink>());
     REQUIRE(waiting.size() == 1);
     CHECK(waiting[0].payload == "offline");
+}
+
+TEST_CASE("An offline queue keeps its newest messages within its count and bytes") {
+    // Rig: 10 messages, 100 bytes per session, 150 bytes for the whole broker.
+    Rig rig;
+    const auto offline_session = [&](const std::string& client_id) {
+        auto opened = rig.connections.open_session(client_id, Request{v5, false, 600}, t0);
+        rig.bus.subscribe(opened.session->bus_id, client_id + "/#", mqtt::QoS::at_least_once);
+        rig.connections.end_session(opened.session, 600, t0);
+        return opened.session;
+    };
+    const auto payloads = [](const std::vector<bus::Message>& messages) {
+        std::vector<std::string> out;
+        for (const auto& message : messages) out.push_back(message.payload);
+        return out;
+    };
+    auto a = offline_session("a");
+    for (int i = 0; i < 12; ++i) rig.bus.publish(message_on("a/t", std::to_string(i)));
+    // 10 by count: the two oldest gave way.
+    CHECK(payloads(a->attach(std::make_shared<Sink>())).front() == "2");
+
+    auto b = offline_session("b");
+    for (int i = 0; i < 5; ++i) rig.bus.publish(message_on("b/t", std::string(27, 'a' + i)));
+    // 30 bytes each (topic "b/t" and 27): three fit in 100 bytes, the newest three.
+    CHECK(
+        payloads(b->attach(std::make_shared<Sink>())) ==
+        std::vector<std::string>{std::string(27, 'c'), std::string(27, 'd'), std::string(27, 'e')});
+
+    auto c = offline_session("c");
+    auto d = offline_session("d");
+    for (int i = 0; i < 3; ++i) rig.bus.publish(message_on("c/t", std::string(27, 'x')));
+    for (int i = 0; i < 3; ++i) rig.bus.publish(message_on("d/t", std::string(27, 'y')));
+    // 150 bytes for the broker: c holds 90, d gets 60 and is refused its third.
+    CHECK(d->attach(std::make_shared<Sink>()).size() == 2);
+    CHECK(c->attach(std::make_shared<Sink>()).size() == 3);  // and gives its bytes back
+    auto e = offline_session("e");
+    for (int i = 0; i < 3; ++i) rig.bus.publish(message_on("e/t", std::string(27, 'z')));
+    CHECK(e->attach(std::make_shared<Sink>()).size() == 3);
 }
 
 TEST_CASE("A connection that lost its session to a newer one does not detach it") {

@@ -38,6 +38,7 @@ public:
     std::set<std::string, std::less<>> denied_subscribe;                // filters
     std::map<std::string, std::vector<Publish>, std::less<>> retained;  // by filter
     std::set<std::string, std::less<>> existing;  // filters the session already subscribed
+    std::size_t held_subscriptions = 0;           // what subscription_count() answers
 
     // ---- what the protocol asked, in order ----
     std::vector<std::string> calls;  // "connect dev", "publish a/b", "ended CLIENT_ERROR", …
@@ -76,6 +77,7 @@ public:
     void unsubscribe(std::string_view filter) override {
         calls.push_back("unsubscribe " + std::string(filter));
     }
+    std::size_t subscription_count() const override { return held_subscriptions; }
     void subscribed(const std::vector<std::string>& filters) override {
         calls.push_back("subscribed " + joined(filters));
     }

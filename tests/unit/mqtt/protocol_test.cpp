@@ -263,6 +263,16 @@ TEST_CASE("A SUBSCRIBE is granted at most QoS 1 for each filter, in order") {
                                    "subscribed a/+,b/#,$share/g/c"});
 }
 
+TEST_CASE("A SUBSCRIBE beyond 50 subscriptions gets 0x80 for the new filter and stays open") {
+    Connected c;
+    c.host.held_subscriptions = 50;
+    CHECK(c.protocol.on_packet(Subscribe{5, {{"one/more", QoS::at_least_once}}}) ==
+          Actions{send(Suback{5, {ReasonCode::unspecified_error}})});
+    CHECK(c.protocol.connected());
+    CHECK(c.host.calls == std::vector<std::string>{"authorize_subscribe one/more",
+                                                   "subscribe one/more 1", "unsubscribe one/more"});
+}
+
 TEST_CASE("A SUBSCRIBE with a denied filter closes the connection without a SUBACK") {
     Connected c;
     c.host.denied_subscribe.insert("b/secret");

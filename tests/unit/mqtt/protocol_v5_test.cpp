@@ -2,6 +2,7 @@
 // assigned client ids, refusals told by reason codes (PUBACK, SUBACK, CONNACK, DISCONNECT)
 // instead of 3.1.1's closed connection, topic aliases both ways, the client's limits, and the
 // reasons the server gives when it ends a connection.
+#include <algorithm>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -360,6 +361,19 @@ TEST_CASE("More than 8 filters in an MQTT 5 SUBSCRIBE get 0x97 each and subscrib
     CHECK(c.protocol.on_packet(subscribe) ==
           Actions{send(Suback{1, std::vector<ReasonCode>(9, ReasonCode::quota_exceeded)})});
     CHECK(c.host.calls.empty());
+}
+
+TEST_CASE("At 50 subscriptions a new filter gets 0x97, one already held is granted again") {
+    Connected c;
+    c.host.held_subscriptions = 49;
+    c.host.existing.insert("held");
+    CHECK(c.protocol.on_packet(Subscribe{2, {{"new/1", q1}, {"held", q0}, {"new/2", q1}}}) ==
+          Actions{send(Suback{
+              2, {ReasonCode::granted_qos_1, ReasonCode::success, ReasonCode::quota_exceeded}})});
+    CHECK(c.protocol.connected());
+    CHECK(c.host.calls.back() == "subscribed new/1,held");
+    CHECK(std::find(c.host.calls.begin(), c.host.calls.end(), "unsubscribe new/2") !=
+          c.host.calls.end());
 }
 
 TEST_CASE("A SUBSCRIBE with a subscription identifier is disconnected with 0xA1") {
