@@ -4,6 +4,7 @@
 // child that stops reading can never wedge the caller past its deadline.
 #include "rules/lambda/process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -127,20 +128,35 @@ RuntimeProcess::~RuntimeProcess() {
     for (int* fd : {&request_fd_, &answer_fd_, &stdout_fd_, &stderr_fd_}) close_fd(*fd);
 }
 
+void RuntimeProcess::emit_line(std::string_view line, std::string& output) {
+    if (logged_bytes_ + line.size() <= max_logged_bytes) {
+        logged_bytes_ += line.size();
+        log::info(component_, line);
+    } else {
+        dropped_bytes_ += line.size() + 1;
+    }
+    output.append(line).push_back('\n');
+    if (output.size() > 2 * max_kept_output) output.erase(0, output.size() - max_kept_output);
+}
+
 void RuntimeProcess::flush_output(std::string& pending, std::string& output) {
     std::size_t start = 0;
-    for (auto end = pending.find('\n'); end != std::string::npos;
-         start = end + 1, end = pending.find('\n', start)) {
-        const std::string_view line(pending.data() + start, end - start);
-        log::info(component_, line);
-        output.append(line).push_back('\n');
+    for (;;) {
+        const auto end = pending.find('\n', start);
+        if (end == std::string::npos && pending.size() - start < max_log_line) break;
+        const auto length =
+            std::min(end == std::string::npos ? max_log_line : end - start, max_log_line);
+        emit_line(std::string_view(pending).substr(start, length), output);
+        start += length + (end == start + length ? 1 : 0);
     }
     pending.erase(0, start);
 }
 
 void RuntimeProcess::read_output(int fd, std::string& pending, std::string& output, bool& open) {
     char buffer[4096];
-    for (;;) {
+    // A bounded gulp: a process that prints without pause must not keep the caller from its
+    // deadline.
+    for (int gulp = 0; gulp < 16; ++gulp) {
         const auto n = ::read(fd, buffer, sizeof buffer);
         if (n > 0) {
             pending.append(buffer, static_cast<std::size_t>(n));
@@ -161,6 +177,18 @@ RuntimeProcess::Reply RuntimeProcess::exchange(std::string_view request,
                                                std::string& output) {
     std::string to_send = request.empty() ? std::string() : std::string(request) + "\n";
     std::size_t sent = 0;
+    logged_bytes_ = 0;
+    dropped_bytes_ = 0;
+    // Says once, when the exchange ends, how much output the log did not take.
+    struct DropNote {
+        RuntimeProcess& process;
+        ~DropNote() {
+            if (process.dropped_bytes_ > 0)
+                log::warn(process.component_, process.dropped_bytes_,
+                          " more bytes of output not logged (the log takes ", max_logged_bytes,
+                          " bytes per invocation)");
+        }
+    } note{*this};
     const auto drain_output = [&] {
         if (stdout_open_) read_output(stdout_fd_, stdout_pending_, output, stdout_open_);
         if (stderr_open_) read_output(stderr_fd_, stderr_pending_, output, stderr_open_);
@@ -241,7 +269,8 @@ bool RuntimeProcess::alive() {
 }
 
 void RuntimeProcess::kill() {
-    if (pid_ < 0 || reaped_) return;
+    if (pid_ < 0 || group_killed_) return;
+    group_killed_ = true;
     ::kill(-pid_, SIGKILL);
     reap(true);
 }

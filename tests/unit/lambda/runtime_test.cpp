@@ -2,7 +2,9 @@
 // output to the log tail, warm reuse and retirement.
 #include "rules/lambda/runtime.hpp"
 
+#include <fstream>
 #include <future>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +39,27 @@ def crashes(event, context):
 
 def unserializable(event, context):
     return {1, 2}
+
+def floods(event, context):
+    sys.stdout.write("x" * 3_000_000)
+    sys.stdout.write("\n")
+    for i in range(100_000):
+        print("line", i)
+    return {"done": True}
+
+def forks_then_hangs(event, context):
+    import subprocess
+    child = subprocess.Popen(["sleep", "300"])
+    with open(event["pidfile"], "w") as f:
+        f.write(str(child.pid))
+    time.sleep(30)
+
+def forks_then_exits(event, context):
+    import subprocess
+    child = subprocess.Popen(["sleep", "300"])
+    with open(event["pidfile"], "w") as f:
+        f.write(str(child.pid))
+    os._exit(1)
 )";
 
 constexpr const char* node_handlers = R"(
@@ -91,6 +114,30 @@ private:
 };
 
 json payload_of(const InvokeResult& result) { return json::parse(result.payload); }
+
+// A process that no longer runs: gone, or a zombie nobody has reaped yet.
+bool process_gone(const std::string& pid) {
+    std::ifstream stat("/proc/" + pid + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    const auto state = line.find(") ");
+    return state != std::string::npos && line[state + 2] == 'Z';
+}
+
+bool gone_within_a_second(const std::string& pid) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (!process_gone(pid)) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+std::string read_pid(const std::filesystem::path& file) {
+    std::string pid;
+    std::ifstream(file) >> pid;
+    return pid;
+}
 
 }  // namespace
 
@@ -153,6 +200,31 @@ TEST_CASE("a handler past its timeout is killed and the result says so") {
     CHECK(payload_of(result)["errorMessage"].get<std::string>().find(
               "Task timed out after 1.00 seconds") != std::string::npos);
     CHECK(elapsed < std::chrono::seconds(5));
+}
+
+TEST_CASE("a handler that floods its output is logged within bounds and still answers") {
+    Fixture fx;
+    const auto result =
+        fx.runtime.invoke_and_wait(fx.function("python3.12", "lambda_function.floods", 30), "{}");
+    REQUIRE_FALSE(result.function_error);
+    CHECK(payload_of(result) == json{{"done", true}});
+    CHECK(result.log_tail.size() <= 4096);
+    CHECK(result.log_tail.find("line 99999") != std::string::npos);
+}
+
+TEST_CASE("a handler's child process dies with it at its timeout and when it exits") {
+    Fixture fx;
+    for (const char* handler :
+         {"lambda_function.forks_then_hangs", "lambda_function.forks_then_exits"}) {
+        INFO(handler);
+        const auto pidfile = fx.work / (std::string(handler) + ".pid");
+        const auto result = fx.runtime.invoke_and_wait(fx.function("python3.12", handler, 1),
+                                                       json{{"pidfile", pidfile.string()}}.dump());
+        CHECK(result.function_error == "Unhandled");
+        const auto pid = read_pid(pidfile);
+        REQUIRE_FALSE(pid.empty());
+        CHECK(gone_within_a_second(pid));
+    }
 }
 
 TEST_CASE("a process that exits mid-invocation is reported and replaced") {
