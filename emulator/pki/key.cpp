@@ -3,6 +3,7 @@
 #include "pki/key.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -80,6 +81,28 @@ std::string PrivateKey::public_key_pem() const { return PublicKey::from_private(
 KeyFamily PrivateKey::family() const { return family_of(key_.get()); }
 
 KeyFamily PublicKey::family() const { return family_of(key_.get()); }
+
+std::optional<std::string> PublicKey::unsupported_by_aws_iot() const {
+    EVP_PKEY* key = key_.get();
+    if (EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS")) {
+        const int bits = EVP_PKEY_get_bits(key);
+        if (bits >= 2048) return std::nullopt;
+        return "RSA-" + std::to_string(bits);
+    }
+    if (EVP_PKEY_is_a(key, "EC")) {
+        char curve[64] = {};
+        std::size_t length = 0;
+        if (EVP_PKEY_get_utf8_string_param(key, "group", curve, sizeof curve, &length) != 1)
+            return "EC on an unnamed curve";
+        const std::string_view name(curve, length);
+        if (name == "prime256v1" || name == "P-256" || name == "secp384r1" || name == "P-384" ||
+            name == "secp521r1" || name == "P-521")
+            return std::nullopt;
+        return "EC " + std::string(name);
+    }
+    const char* type = EVP_PKEY_get0_type_name(key);
+    return type ? std::string(type) : std::string("an unknown key type");
+}
 
 bool PublicKey::operator==(const PublicKey& other) const {
     return EVP_PKEY_eq(key_.get(), other.key_.get()) == 1;

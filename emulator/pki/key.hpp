@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,10 @@ public:
 
     std::string to_pem() const;
     KeyFamily family() const;
+    // Why AWS IoT would refuse this key in a device certificate or CSR, or nothing: it takes RSA
+    // of 2048 bits or more and ECDSA on NIST P-256, P-384 and P-521 only (docs/limits.md §7);
+    // e.g. "RSA-1024", "ED25519", "EC secp256k1".
+    std::optional<std::string> unsupported_by_aws_iot() const;
     // The same key (algorithm, parameters and value), e.g. a CSR's and a certificate's.
     bool operator==(const PublicKey& other) const;
     EVP_PKEY* native() const { return key_.get(); }

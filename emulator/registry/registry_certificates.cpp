@@ -31,6 +31,15 @@ CertificateStatus requested_status(std::optional<CertificateStatus> status) {
     return status.value_or(CertificateStatus::inactive);
 }
 
+// AWS's message for a device certificate whose key it does not take (docs/limits.md §7).
+void require_supported_key(const pki::X509Certificate& certificate) {
+    if (const auto problem = certificate.public_key().unsupported_by_aws_iot())
+        detail::throw_error(aws_errors::certificate_validation,
+                            "The key in the certificate is not valid (" + *problem +
+                                "; AWS IoT takes RSA of 2048 bits or more, or ECDSA on P-256, "
+                                "P-384 or P-521).");
+}
+
 void require_currently_valid(const pki::X509Certificate& certificate) {
     if (!certificate.is_valid_at(now()))
         detail::throw_error(aws_errors::certificate_validation,
@@ -104,6 +113,7 @@ void Registry::add_certificate(const model::Certificate& record) {
 model::Certificate Registry::register_certificate(const RegisterCertificateRequest& request) {
     const CertificateStatus status = requested_status(request.status);
     const auto certificate = detail::parse_certificate(request.certificate_pem, "certificate");
+    require_supported_key(certificate);
     require_currently_valid(certificate);
     std::optional<pki::X509Certificate> named_ca;
     if (request.ca_certificate_pem)
@@ -127,6 +137,7 @@ model::Certificate Registry::register_certificate_without_ca(
     std::string_view certificate_pem, std::optional<model::CertificateStatus> status) {
     const CertificateStatus initial = requested_status(status);
     const auto certificate = detail::parse_certificate(certificate_pem, "certificate");
+    require_supported_key(certificate);
     require_currently_valid(certificate);
     const auto record = detail::new_certificate(account_, certificate, initial,
                                                 CertificateMode::sni_only, std::nullopt);
@@ -151,6 +162,11 @@ model::Certificate Registry::create_certificate_from_csr(std::string_view csr_pe
     if (!csr)
         detail::throw_error(aws_errors::invalid_request,
                             "The certificate signing request is not valid: " + csr.error().message);
+    if (const auto problem = csr->public_key().unsupported_by_aws_iot())
+        detail::throw_error(aws_errors::invalid_request,
+                            "The certificate signing request's key is not supported (" + *problem +
+                                "; AWS IoT takes RSA of 2048 bits or more, or ECDSA on P-256, "
+                                "P-384 or P-521).");
     // Signed outside the lock; the same CSR twice gives two distinct certificates (model doc).
     const auto certificate = pki::issue_certificate(aws_issued_profile(csr->subject().entries),
                                                     csr->public_key(), aws_issuer_);

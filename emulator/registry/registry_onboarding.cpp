@@ -106,6 +106,9 @@ DeviceAuthentication Registry::authenticate_device(const std::vector<pki::X509Ce
     const model::CaCertificate& ca = preferred_signer(signers);
     if (!device.is_valid_at(now())) return outside_validity();
     if (auto refusal = registration_refusal(ca)) return refused(std::move(*refusal));
+    // A key AWS does not take is never registered (docs/limits.md §7).
+    if (auto problem = device.public_key().unsupported_by_aws_iot())
+        return refused("the certificate's key is not supported: " + std::move(*problem));
     const auto record = detail::new_certificate(
         account_, device, CertificateStatus::pending_activation, ca.mode, ca.id);
 

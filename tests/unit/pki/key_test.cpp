@@ -119,3 +119,25 @@ TEST_CASE("Unusable public key PEM is refused with a message and leaves no OpenS
     CHECK_FALSE(refused.error().message.empty());
     CHECK(ERR_peek_error() == 0);
 }
+
+TEST_CASE("Only RSA of 2048 bits or more and ECDSA on NIST curves are keys AWS IoT takes") {
+    // Keys made here directly with OpenSSL, as a device maker's tooling would.
+    const auto public_of = [](EVP_PKEY* made) {
+        REQUIRE(made != nullptr);
+        const auto key = PublicKey::from_native(made);
+        EVP_PKEY_free(made);
+        return key;
+    };
+    const auto [label, key, refusal] = GENERATE_REF(table<std::string, PublicKey, std::string>({
+        {"RSA-1024", public_of(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{1024})),
+         "RSA-1024"},
+        {"Ed25519", public_of(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")), "ED25519"},
+        {"secp256k1", public_of(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "secp256k1")),
+         "EC secp256k1"},
+        {"RSA-2048", PublicKey::from_private(shared_key(KeyType::rsa_2048)), ""},
+        {"P-256", PublicKey::from_private(shared_key(KeyType::ec_p256)), ""},
+        {"P-384", PublicKey::from_private(shared_key(KeyType::ec_p384)), ""},
+    }));
+    CAPTURE(label);
+    CHECK(key.unsupported_by_aws_iot().value_or("") == refusal);
+}
