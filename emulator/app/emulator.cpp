@@ -32,6 +32,10 @@
 #include "services/acm_pca/acm_pca.hpp"
 #include "services/iam/iam.hpp"
 #include "services/sts/sts.hpp"
+#include "store/registry_store.hpp"
+#include "store/retained_storage.hpp"
+#include "store/schema.hpp"
+#include "store/topic_rule_storage.hpp"
 
 namespace iotemu::app {
 namespace {
@@ -97,6 +101,7 @@ struct Emulator::Impl {
     std::optional<tcp::acceptor> alpn_acceptor;
     tcp::acceptor https_acceptor;
     ServerIdentity identity;
+    std::shared_ptr<store::Database> database;  // null when the state lives in memory
     registry::Registry registry;
     bus::Bus bus;
     rules::TopicRuleStore topic_rules;
@@ -114,8 +119,12 @@ struct Emulator::Impl {
           mqtt_acceptor(bind_port(io, endpoint_for(options.host, options.mqtt_port), "MQTT")),
           https_acceptor(bind_port(io, endpoint_for(options.host, options.https_port), "HTTPS")),
           identity(load_or_create_server_identity(options.data_dir, host_names(options))),
-          registry(model::Account{options.region, options.account_id}, identity.ca),
-          topic_rules(model::Account{options.region, options.account_id}),
+          database(options.durable_state ? store::open_state_database(options.data_dir) : nullptr),
+          registry(model::Account{options.region, options.account_id}, identity.ca,
+                   registry_store()),
+          bus(durable<store::SqliteRetainedStorage>()),
+          topic_rules(model::Account{options.region, options.account_id},
+                      durable<store::SqliteTopicRuleStorage>()),
           sts(options.account_id),
           iam(options.account_id),
           acm_pca(options.region, options.account_id),
@@ -173,6 +182,18 @@ struct Emulator::Impl {
     }
 
     static constexpr std::size_t api_workers = 4;
+
+    std::unique_ptr<registry::Store> registry_store() const {
+        if (!database) return std::make_unique<registry::MemoryStore>();
+        log::info("emulator", "state is durable in ", database->file().string());
+        return std::make_unique<store::SqliteRegistryStore>(database);
+    }
+
+    // A store's storage on the state database, or none (memory only).
+    template <class Storage>
+    std::unique_ptr<Storage> durable() const {
+        return database ? std::make_unique<Storage>(database) : nullptr;
+    }
 
     static lambda::ServiceConfig lambda_service_config(const Options& options,
                                                        const Endpoints& endpoints) {

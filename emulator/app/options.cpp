@@ -43,8 +43,10 @@ std::string usage() {
            "  --websocket-policy NAME\n"
            "                       hold MQTT-over-WebSocket (SigV4) connections to this IoT\n"
            "                       policy (default: they may do anything)\n"
-           "  --data-dir DIR       server CA, server certificate and state\n"
-           "                       (default ./.iot-emulator)\n"
+           "  --data-dir DIR       keep the state here, durable across restarts (state.db), with\n"
+           "                       the server CA and certificate (tls/); without it the state\n"
+           "                       lives in memory and tls/ in ./.iot-emulator\n"
+           "  --in-memory          state in memory even with --data-dir (a clean slate)\n"
            "  --region NAME        region in ARNs (default us-east-1)\n"
            "  --account-id ID      12-digit account id in ARNs (default 123456789012)\n"
            "  --ready-file PATH    write endpoints as JSON here once every listener is bound\n"
@@ -61,6 +63,8 @@ std::string usage() {
 
 Result<Options, OptionsError> parse_options(const std::vector<std::string>& args) {
     Options options;
+    bool data_dir_given = false;
+    bool in_memory = false;
     if (geteuid() == 0) options.alpn_port = 443;  // AWS's port, where only root may bind
     auto port_setter = [](std::uint16_t& target) {
         return [&target](const std::string& value) -> std::optional<std::string> {
@@ -96,6 +100,13 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
          [&](const std::string& v) -> std::optional<std::string> {
              if (v.empty()) return "expects a directory";
              options.data_dir = v;
+             data_dir_given = true;
+             return std::nullopt;
+         }},
+        {"--in-memory",
+         [&](const std::string& v) -> std::optional<std::string> {
+             if (v != "true" && v != "false") return "expects true or false, got '" + v + "'";
+             in_memory = v == "true";
              return std::nullopt;
          }},
         {"--region",
@@ -161,6 +172,7 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
         const auto setter = setters.find(flag);
         if (setter == setters.end())
             return Unexpected(OptionsError{"unknown flag '" + flag + "'\n" + usage()});
+        if (!value && flag == "--in-memory") value = "true";  // a switch; =false is accepted too
         if (!value) {
             if (i + 1 >= args.size())
                 return Unexpected(OptionsError{flag + " expects a value\n" + usage()});
@@ -169,6 +181,9 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
         if (auto problem = setter->second(*value))
             return Unexpected(OptionsError{flag + " " + *problem});
     }
+    // docs/state.md §1: durable only when asked for with --data-dir, so a suite that starts the
+    // emulator without one always begins from a clean slate.
+    options.durable_state = data_dir_given && !in_memory;
     return options;
 }
 

@@ -22,6 +22,9 @@ struct Options {
     // serves them on 443; off unless set, except that root gets 443 by default.
     std::optional<std::uint16_t> alpn_port;
     std::string data_dir = "./.iot-emulator";
+    // The state (registry, topic rules, retained messages) in <data_dir>/state.db: set by an
+    // explicit --data-dir, unset by --in-memory (docs/state.md §1).
+    bool durable_state = false;
     std::string region = "us-east-1";
     std::string account_id = "123456789012";
     std::optional<std::string> ready_file;

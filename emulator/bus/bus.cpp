@@ -90,6 +90,7 @@ struct Bus::Impl {
     std::size_t sweep_at = 64;  // attach() sweeps expired subscribers when the table reaches this
 
     mutable std::mutex retained_mutex;
+    std::unique_ptr<RetainedStorage> retained_storage;  // null: memory only
     // Ordered, so ListRetainedMessages pages through it by topic; std::less<> finds by view.
     std::map<std::string, Message, std::less<>> retained;
 
@@ -151,7 +152,15 @@ struct Bus::Impl {
     }
 };
 
-Bus::Bus() : impl_(std::make_unique<Impl>()) {}
+Bus::Bus(std::unique_ptr<RetainedStorage> storage) : impl_(std::make_unique<Impl>()) {
+    impl_->retained_storage = std::move(storage);
+    if (!impl_->retained_storage) return;
+    for (auto& message : impl_->retained_storage->load()) {
+        message.publisher = 0;  // its session is gone
+        const std::string topic = message.topic;
+        impl_->retained.insert_or_assign(topic, std::move(message));
+    }
+}
 Bus::~Bus() = default;
 
 SubscriberId Bus::attach(std::weak_ptr<Subscriber> subscriber) {
@@ -238,10 +247,13 @@ void Bus::publish(const Message& message) {
     // retained message and is still delivered (docs/aws/iot-core.md §6.2).
     if (message.retain) {
         const std::lock_guard lock(impl_->retained_mutex);
-        if (message.payload.empty())
+        if (message.payload.empty()) {
+            if (impl_->retained_storage) impl_->retained_storage->erase(message.topic);
             impl_->retained.erase(message.topic);
-        else
+        } else {
+            if (impl_->retained_storage) impl_->retained_storage->put(message);
             impl_->retained.insert_or_assign(message.topic, message);
+        }
     }
 
     // Not thread_local: a subscriber may publish from inside deliver() on this thread, which

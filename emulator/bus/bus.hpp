@@ -64,9 +64,21 @@ public:
     virtual void deliver(const Message& message, mqtt::QoS qos, bool retain) = 0;
 };
 
+// Where retained messages live between runs (docs/state.md §1). put() and erase() run under the
+// bus's retained lock before the message is delivered (and so before its PUBACK): a retained
+// publish that was acknowledged is kept. A throw fails the publish.
+class RetainedStorage {
+public:
+    virtual ~RetainedStorage() = default;
+    virtual std::vector<Message> load() = 0;
+    virtual void put(const Message& message) = 0;
+    virtual void erase(std::string_view topic) = 0;
+};
+
 class Bus {
 public:
-    Bus();
+    // Without `storage` retained messages live in memory only; with it, they are loaded now.
+    explicit Bus(std::unique_ptr<RetainedStorage> storage = nullptr);
     ~Bus();
 
     // Registers a subscriber; the bus holds it weakly and forgets it when it expires.

@@ -14,6 +14,8 @@ namespace iotemu::model {
 struct Validity {
     Timestamp not_before;
     Timestamp not_after;
+
+    bool operator==(const Validity&) const = default;
 };
 
 // A CA's JITP configuration (RegistrationConfig in the IoT model).
@@ -23,6 +25,8 @@ struct RegistrationConfig {
     std::optional<std::string> template_name;
 
     bool empty() const { return !template_body && !role_arn && !template_name; }
+
+    bool operator==(const RegistrationConfig&) const = default;
 };
 
 struct CaCertificate {
@@ -42,6 +46,8 @@ struct CaCertificate {
     Validity validity;
     RegistrationConfig registration_config;
     Tags tags;
+
+    bool operator==(const CaCertificate&) const = default;
 };
 
 struct Certificate {
@@ -58,6 +64,8 @@ struct Certificate {
     int customer_version = 1;
     std::string generation_id;
     Validity validity;
+
+    bool operator==(const Certificate&) const = default;
 };
 
 }  // namespace iotemu::model

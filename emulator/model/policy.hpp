@@ -13,6 +13,8 @@ struct PolicyVersion {
     std::string version_id;  // "1", "2", … never reused within a policy
     std::string document;    // the JSON text exactly as submitted
     Timestamp creation_date;
+
+    bool operator==(const PolicyVersion&) const = default;
 };
 
 struct Policy {
@@ -29,6 +31,8 @@ struct Policy {
             if (v.version_id == default_version_id) return v;
         return versions.front();
     }
+
+    bool operator==(const Policy&) const = default;
 };
 
 }  // namespace iotemu::model

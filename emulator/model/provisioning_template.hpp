@@ -17,12 +17,16 @@ namespace iotemu::model {
 struct ProvisioningHook {
     std::string target_arn;
     std::optional<std::string> payload_version;
+
+    bool operator==(const ProvisioningHook&) const = default;
 };
 
 struct ProvisioningTemplateVersion {
     int version_id = 1;  // 1, 2, … never reused within a template
     std::string body;    // the template body exactly as submitted
     Timestamp creation_date;
+
+    bool operator==(const ProvisioningTemplateVersion&) const = default;
 };
 
 struct ProvisioningTemplate {
@@ -45,6 +49,8 @@ struct ProvisioningTemplate {
             if (v.version_id == default_version_id) return v;
         return versions.front();
     }
+
+    bool operator==(const ProvisioningTemplate&) const = default;
 };
 
 }  // namespace iotemu::model

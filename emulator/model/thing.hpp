@@ -21,6 +21,8 @@ struct Thing {
     std::optional<std::string> billing_group_name;
     Attributes attributes;
     std::int64_t version = 1;
+
+    bool operator==(const Thing&) const = default;
 };
 
 struct ThingType {
@@ -32,6 +34,8 @@ struct ThingType {
     bool deprecated = false;
     std::optional<Timestamp> deprecation_date;
     Timestamp creation_date;
+
+    bool operator==(const ThingType&) const = default;
 };
 
 struct ThingGroup {
@@ -43,6 +47,8 @@ struct ThingGroup {
     Attributes attributes;
     std::optional<std::string> parent_group_name;
     Timestamp creation_date;
+
+    bool operator==(const ThingGroup&) const = default;
 };
 
 }  // namespace iotemu::model

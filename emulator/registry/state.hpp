@@ -21,6 +21,8 @@ template <class T>
 struct Entry {
     std::uint64_t sequence = 0;
     T value;
+
+    bool operator==(const Entry&) const = default;
 };
 
 // A temporary claim certificate from CreateProvisioningClaim
@@ -30,6 +32,8 @@ struct ProvisioningClaim {
     model::Certificate certificate;
     std::string template_name;
     Timestamp expiration;
+
+    bool operator==(const ProvisioningClaim&) const = default;
 };
 
 struct State {
@@ -50,6 +54,8 @@ struct State {
     std::map<std::string, std::set<std::string>> thing_principals;  // thing name -> principals
     std::map<std::string, std::set<std::string>> policy_targets;    // policy name -> targets
     std::map<std::string, std::set<std::string>> group_things;      // group name -> thing names
+
+    bool operator==(const State&) const = default;
 };
 
 }  // namespace iotemu::registry

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/aws_error.hpp"
+#include "common/log.hpp"
 
 namespace iotemu::rules {
 namespace {
@@ -48,6 +49,17 @@ std::optional<std::string> string_member(const json& payload, std::string_view n
                    "Access to topic rule '" + std::string(rule_name) + "' was denied");
 }
 
+// The TopicRulePayload a rule was built from, for storage: rebuilding it gives the same rule.
+json payload_of(const TopicRule& rule) {
+    json payload = {{"sql", rule.sql},
+                    {"awsIotSqlVersion", rule.aws_iot_sql_version},
+                    {"actions", json::parse(rule.actions_json)},
+                    {"ruleDisabled", rule.rule_disabled}};
+    if (rule.description) payload["description"] = *rule.description;
+    if (rule.error_action_json) payload["errorAction"] = json::parse(*rule.error_action_json);
+    return payload;
+}
+
 }  // namespace
 
 void check_rule_name(std::string_view rule_name) {
@@ -66,8 +78,27 @@ void check_rule_name(std::string_view rule_name) {
             "' at 'ruleName' failed to satisfy constraint: " + constraint);
 }
 
-TopicRuleStore::TopicRuleStore(model::Account account)
-    : account_(std::move(account)), snapshot_(std::make_shared<const TopicRules>()) {}
+TopicRuleStore::TopicRuleStore(model::Account account, std::unique_ptr<TopicRuleStorage> storage)
+    : account_(std::move(account)),
+      storage_(std::move(storage)),
+      snapshot_(std::make_shared<const TopicRules>()) {
+    if (!storage_) return;
+    for (const auto& record : storage_->load()) {
+        try {
+            auto rule =
+                build(record.rule_name, json::parse(record.payload_json), record.created_at);
+            rules_.emplace(rule->rule_name, std::move(rule));
+        } catch (const std::exception& e) {
+            log::error("rules", "stored topic rule ", record.rule_name,
+                       " no longer builds and is left out: ", e.what());
+        }
+    }
+    publish_snapshot();
+}
+
+void TopicRuleStore::persist(const TopicRule& rule) {
+    if (storage_) storage_->put({rule.rule_name, payload_of(rule).dump(), rule.created_at});
+}
 
 std::shared_ptr<const TopicRule> TopicRuleStore::build(std::string_view rule_name,
                                                        const json& payload,
@@ -137,6 +168,7 @@ void TopicRuleStore::create_topic_rule(std::string_view rule_name, const json& p
             throw AwsError(aws_errors::resource_already_exists,
                            "Rule " + std::string(rule_name) + " already exists", rule->rule_name,
                            rule->rule_arn);
+        persist(*rule);
         rules_.emplace(rule->rule_name, std::move(rule));
         publish_snapshot();
     }
@@ -155,6 +187,7 @@ void TopicRuleStore::replace_topic_rule(std::string_view rule_name, const json& 
     {
         const std::unique_lock lock(mutex_);
         existing(rule_name);  // deleted meanwhile?
+        persist(*rule);
         rules_[rule->rule_name] = std::move(rule);
         publish_snapshot();
     }
@@ -193,6 +226,7 @@ void TopicRuleStore::delete_topic_rule(std::string_view rule_name) {
     {
         const std::unique_lock lock(mutex_);
         existing(rule_name);
+        if (storage_) storage_->erase(rule_name);
         rules_.erase(rules_.find(rule_name));
         publish_snapshot();
     }
@@ -214,6 +248,7 @@ void TopicRuleStore::set_rule_disabled(std::string_view rule_name, bool disabled
         const std::unique_lock lock(mutex_);
         auto rule = std::make_shared<TopicRule>(*existing(rule_name));
         rule->rule_disabled = disabled;
+        persist(*rule);
         rules_[rule->rule_name] = std::move(rule);
         publish_snapshot();
     }

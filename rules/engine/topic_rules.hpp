@@ -54,9 +54,28 @@ struct TopicRulePage {
     std::optional<std::string> next_token;
 };
 
+// Where topic rules live between runs (docs/state.md §1): each rule as the TopicRulePayload
+// that makes it. put() and erase() run under the store's write lock before the change is
+// visible, so a rule the API acknowledged is kept; a throw fails the operation.
+class TopicRuleStorage {
+public:
+    struct Record {
+        std::string rule_name;
+        std::string payload_json;
+        Timestamp created_at;
+    };
+    virtual ~TopicRuleStorage() = default;
+    virtual std::vector<Record> load() = 0;
+    virtual void put(const Record& record) = 0;
+    virtual void erase(std::string_view rule_name) = 0;
+};
+
 class TopicRuleStore {
 public:
-    explicit TopicRuleStore(model::Account account);
+    // Without `storage` the rules live in memory only. With it, the stored rules are rebuilt
+    // now; one that no longer builds is logged and left out (and left in storage).
+    explicit TopicRuleStore(model::Account account,
+                            std::unique_ptr<TopicRuleStorage> storage = nullptr);
 
     const model::Account& account() const { return account_; }
 
@@ -86,10 +105,12 @@ private:
                                            const nlohmann::json& payload,
                                            Timestamp created_at) const;
     std::shared_ptr<const TopicRule> existing(std::string_view rule_name) const;  // lock held
-    void publish_snapshot();  // lock held (exclusive)
-    void changed();           // lock released
+    void publish_snapshot();              // lock held (exclusive)
+    void persist(const TopicRule& rule);  // lock held (exclusive)
+    void changed();                       // lock released
 
     model::Account account_;
+    std::unique_ptr<TopicRuleStorage> storage_;
     mutable std::shared_mutex mutex_;
     std::map<std::string, std::shared_ptr<const TopicRule>, std::less<>> rules_;
     std::shared_ptr<const TopicRules> snapshot_;

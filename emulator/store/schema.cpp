@@ -1,0 +1,52 @@
+// Version 1: the registry's records and settings, topic rules and retained messages. A later
+// version appends a migration here; an existing one never changes. Tables keep their rowid:
+// rows (PEMs, payloads) are too large for WITHOUT ROWID to pay.
+#include "store/schema.hpp"
+
+#include <array>
+
+namespace iotemu::store {
+namespace {
+
+constexpr std::string_view version_1 = R"sql(
+CREATE TABLE registry_records (
+    kind     TEXT    NOT NULL,  -- which map of the registry: certificate, thing, policy, ...
+    key      TEXT    NOT NULL,  -- the map's key: certificate id, thing name, ...
+    sequence INTEGER NOT NULL,  -- creation order, which lists page in (0 where none)
+    body     TEXT    NOT NULL,  -- the record as JSON
+    PRIMARY KEY (kind, key)
+);
+
+CREATE TABLE topic_rules (
+    rule_name  TEXT    PRIMARY KEY,
+    payload    TEXT    NOT NULL,  -- the TopicRulePayload that builds the rule, as JSON
+    created_at INTEGER NOT NULL   -- system clock ticks since the epoch
+);
+
+CREATE TABLE retained_messages (
+    topic        TEXT    PRIMARY KEY,
+    payload      BLOB    NOT NULL,
+    qos          INTEGER NOT NULL,
+    client_id    TEXT,
+    principal    TEXT,
+    timestamp_ms INTEGER NOT NULL,
+    properties   TEXT    NOT NULL  -- MQTT 5 properties as JSON
+);
+)sql";
+
+constexpr std::array<std::string_view, 1> all{version_1};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() { return all; }
+
+std::shared_ptr<Database> open_state_database(const std::filesystem::path& data_dir) {
+    std::error_code error;
+    std::filesystem::create_directories(data_dir, error);
+    if (error)
+        throw StoreError("cannot create the data dir " + data_dir.string() + ": " +
+                         error.message());
+    return std::make_shared<Database>(data_dir / "state.db", migrations());
+}
+
+}  // namespace iotemu::store
