@@ -20,15 +20,16 @@ def arguments(default_devices):
 
 
 @contextlib.contextmanager
-def running_emulator(binary, prefix):
-    """Yields (work directory, ready-file JSON) of an emulator started for the block."""
+def running_emulator(binary, prefix, extra=()):
+    """Yields (work directory, ready-file JSON) of an emulator started for the block, with the
+    `extra` flags."""
     os.environ.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                       AWS_DEFAULT_REGION="us-east-1")
     with tempfile.TemporaryDirectory(prefix=prefix) as work:
         emulator = subprocess.Popen(
             [binary, "--api-port", "0", "--mqtt-port", "0", "--https-port", "0",
              "--alpn-port", "off", "--data-dir", f"{work}/data", "--ready-file",
-             f"{work}/ready.json", "--log-level", "warn"],
+             f"{work}/ready.json", "--log-level", "warn", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             while not os.path.exists(f"{work}/ready.json"):
