@@ -11,28 +11,11 @@
 #include <string>
 #include <unistd.h>
 
-#include "common/random.hpp"
+#include "temp_dir.hpp"
 
 namespace iotemu::lambda::test {
 
-// A fresh folder under $TMPDIR, removed with everything in it at the end of the test.
-class TempDir {
-public:
-    TempDir() : path_(std::filesystem::temp_directory_path() / ("iotemu-lambda-" + random_hex(6))) {
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
-};
+using iotemu::testing::TempDir;
 
 inline void write_file(const std::filesystem::path& path, const std::string& content) {
     std::filesystem::create_directories(path.parent_path());

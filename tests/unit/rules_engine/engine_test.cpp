@@ -128,8 +128,7 @@ TEST_CASE("an action failure triggers errorAction with AWS's error payload") {
     CHECK(error["topic"] == "sensors/thrower/1");
     CHECK(error["clientId"] == "device-1");
     CHECK(error["cloudwatchTraceId"].get<std::string>().size() == 36);
-    CHECK(error["base64OriginalPayload"] ==
-          iotemu::base64_encode(R"({"device":"d1"})"));
+    CHECK(error["base64OriginalPayload"] == iotemu::base64_encode(R"({"device":"d1"})"));
     REQUIRE(error["failures"].size() == 2);  // one message for both failures
     std::set<std::string> failed;
     for (const auto& failure : error["failures"]) failed.insert(failure["failedAction"]);

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/schema.hpp"
-#include "store/support.hpp"
+#include "temp_dir.hpp"
 
 namespace iotemu::store {
 namespace {

@@ -7,8 +7,8 @@
 #include "rules/engine/topic_rules.hpp"
 #include "store/retained_storage.hpp"
 #include "store/schema.hpp"
-#include "store/support.hpp"
 #include "store/topic_rule_storage.hpp"
+#include "temp_dir.hpp"
 
 namespace iotemu::store {
 namespace {

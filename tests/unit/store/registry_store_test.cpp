@@ -7,7 +7,7 @@
 
 #include "registry/support.hpp"
 #include "store/schema.hpp"
-#include "store/support.hpp"
+#include "temp_dir.hpp"
 
 namespace iotemu::store {
 namespace {
