@@ -231,7 +231,8 @@ void Emulator::run() {
             impl_->io.run();
             return;
         } catch (const std::exception& e) {
-            log::error("emulator", "an I/O handler failed (the emulator keeps serving): ", e.what());
+            log::error("emulator",
+                       "an I/O handler failed (the emulator keeps serving): ", e.what());
         }
     }
 }

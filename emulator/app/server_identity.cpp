@@ -123,9 +123,9 @@ ServerIdentity load_or_create_server_identity(const fs::path& data_dir,
     if (!server || !still_fits(*server, *ca, dir, host_names))
         server = create_server_certificate(dir, *ca, host_names);
 
-    return ServerIdentity{std::move(*ca),       std::move(server->certificate),
+    return ServerIdentity{std::move(*ca),         std::move(server->certificate),
                           std::move(server->key), dir / "ca.pem",
-                          dir / "server.pem",   dir / "server.key"};
+                          dir / "server.pem",     dir / "server.key"};
 }
 
 }  // namespace iotemu::app

@@ -15,10 +15,14 @@ std::mutex sink_mutex;
 
 std::string_view name_of(Level level) {
     switch (level) {
-        case Level::debug: return "DEBUG";
-        case Level::info: return "INFO";
-        case Level::warn: return "WARN";
-        case Level::error: return "ERROR";
+        case Level::debug:
+            return "DEBUG";
+        case Level::info:
+            return "INFO";
+        case Level::warn:
+            return "WARN";
+        case Level::error:
+            return "ERROR";
     }
     return "?";
 }
@@ -30,11 +34,16 @@ void set_level(Level level) { current_level.store(level); }
 bool enabled(Level level) { return level >= current_level.load(std::memory_order_relaxed); }
 
 bool parse_level(std::string_view text, Level& out) {
-    if (text == "debug") out = Level::debug;
-    else if (text == "info") out = Level::info;
-    else if (text == "warn" || text == "warning") out = Level::warn;
-    else if (text == "error") out = Level::error;
-    else return false;
+    if (text == "debug")
+        out = Level::debug;
+    else if (text == "info")
+        out = Level::info;
+    else if (text == "warn" || text == "warning")
+        out = Level::warn;
+    else if (text == "error")
+        out = Level::error;
+    else
+        return false;
     return true;
 }
 
@@ -42,7 +51,8 @@ void write(Level level, std::string_view component, std::string_view message) {
     const auto now = std::chrono::system_clock::now();
     const auto seconds = std::chrono::system_clock::to_time_t(now);
     const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+        1000;
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char stamp[32];

@@ -23,12 +23,20 @@ void emit(Level level, std::string_view component, const Parts&... parts) {
 }
 
 template <class... Parts>
-void debug(std::string_view component, const Parts&... parts) { emit(Level::debug, component, parts...); }
+void debug(std::string_view component, const Parts&... parts) {
+    emit(Level::debug, component, parts...);
+}
 template <class... Parts>
-void info(std::string_view component, const Parts&... parts) { emit(Level::info, component, parts...); }
+void info(std::string_view component, const Parts&... parts) {
+    emit(Level::info, component, parts...);
+}
 template <class... Parts>
-void warn(std::string_view component, const Parts&... parts) { emit(Level::warn, component, parts...); }
+void warn(std::string_view component, const Parts&... parts) {
+    emit(Level::warn, component, parts...);
+}
 template <class... Parts>
-void error(std::string_view component, const Parts&... parts) { emit(Level::error, component, parts...); }
+void error(std::string_view component, const Parts&... parts) {
+    emit(Level::error, component, parts...);
+}
 
 }  // namespace iotemu::log

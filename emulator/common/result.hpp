@@ -21,8 +21,8 @@ class [[nodiscard]] Result {
 public:
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     template <class G>
-        requires std::is_constructible_v<E, G>
-    Result(Unexpected<G> failure) : state_(std::in_place_index<1>, std::move(failure.error)) {}
+    requires std::is_constructible_v<E, G> Result(Unexpected<G> failure)
+        : state_(std::in_place_index<1>, std::move(failure.error)) {}
 
     bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
@@ -47,8 +47,8 @@ class [[nodiscard]] Result<void, E> {
 public:
     Result() = default;
     template <class G>
-        requires std::is_constructible_v<E, G>
-    Result(Unexpected<G> failure) : error_(std::move(failure.error)), failed_(true) {}
+    requires std::is_constructible_v<E, G> Result(Unexpected<G> failure)
+        : error_(std::move(failure.error)), failed_(true) {}
 
     bool has_value() const noexcept { return !failed_; }
     explicit operator bool() const noexcept { return has_value(); }

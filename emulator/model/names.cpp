@@ -7,7 +7,9 @@ namespace {
 bool is_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
-bool is_hex(char c) { return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c >= '0' && c <= '9'); }
+bool is_hex(char c) {
+    return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c >= '0' && c <= '9');
+}
 
 template <class Allowed>
 bool all_of(std::string_view text, std::size_t max_length, Allowed allowed) {
@@ -18,7 +20,8 @@ bool all_of(std::string_view text, std::size_t max_length, Allowed allowed) {
 }
 
 bool thing_like(std::string_view name) {
-    return all_of(name, 128, [](char c) { return is_alnum(c) || c == ':' || c == '_' || c == '-'; });
+    return all_of(name, 128,
+                  [](char c) { return is_alnum(c) || c == ':' || c == '_' || c == '-'; });
 }
 
 }  // namespace
@@ -29,8 +32,8 @@ bool is_valid_thing_type_name(std::string_view name) { return thing_like(name); 
 
 bool is_valid_policy_name(std::string_view name) {
     return all_of(name, 128, [](char c) {
-        return is_alnum(c) || c == '_' || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' ||
-               c == '-';
+        return is_alnum(c) || c == '_' || c == '+' || c == '=' || c == ',' || c == '.' ||
+               c == '@' || c == '-';
     });
 }
 

@@ -19,7 +19,7 @@ struct UserProperty {
 
 struct MessageProperties {
     std::optional<std::uint8_t> payload_format_indicator{};  // 0: bytes, 1: UTF-8 text
-    std::optional<std::uint32_t> message_expiry_interval{};   // seconds, from the publish
+    std::optional<std::uint32_t> message_expiry_interval{};  // seconds, from the publish
     std::optional<std::string> content_type{};
     std::optional<std::string> response_topic{};
     std::optional<std::string> correlation_data{};  // binary data

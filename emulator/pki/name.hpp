@@ -9,8 +9,9 @@
 namespace iotemu::pki {
 
 struct NameEntry {
-    std::string short_name;  // OpenSSL short name: "CN", "O", "OU", "C", "ST", "L", "serialNumber", …
-    std::string value;       // UTF-8
+    std::string
+        short_name;     // OpenSSL short name: "CN", "O", "OU", "C", "ST", "L", "serialNumber", …
+    std::string value;  // UTF-8
 };
 
 struct DistinguishedName {

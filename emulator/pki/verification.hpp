@@ -15,8 +15,8 @@ enum class VerificationFailure {
     not_signed_by_ca,  // signature does not verify with the CA's public key
 };
 
-Result<void, VerificationFailure> check_verification_certificate(const X509Certificate& ca,
-                                                                 const X509Certificate& verification,
-                                                                 std::string_view registration_code);
+Result<void, VerificationFailure> check_verification_certificate(
+    const X509Certificate& ca, const X509Certificate& verification,
+    std::string_view registration_code);
 
 }  // namespace iotemu::pki

@@ -16,10 +16,10 @@ enum class Effect { allow, deny };
 
 struct Statement {
     Effect effect = Effect::allow;
-    std::vector<std::string> actions;         // "Action" (string or list), e.g. "iot:Publish"
-    std::vector<std::string> not_actions;     // "NotAction"
-    std::vector<std::string> resources;       // "Resource" (string or list), ARNs with * and ?
-    std::vector<std::string> not_resources;   // "NotResource"
+    std::vector<std::string> actions;           // "Action" (string or list), e.g. "iot:Publish"
+    std::vector<std::string> not_actions;       // "NotAction"
+    std::vector<std::string> resources;         // "Resource" (string or list), ARNs with * and ?
+    std::vector<std::string> not_resources;     // "NotResource"
     std::optional<std::string> condition_json;  // "Condition" kept as JSON text, evaluated later
 };
 

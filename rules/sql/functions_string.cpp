@@ -5,11 +5,11 @@
 #include <array>
 #include <cctype>
 #include <memory>
+#include <re2/re2.h>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
-#include <re2/re2.h>
 
 #include "rules/sql/functions.hpp"
 #include "rules/sql/value.hpp"
