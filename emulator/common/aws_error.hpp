@@ -27,6 +27,10 @@ inline constexpr std::string_view limit_exceeded = "LimitExceededException";
 inline constexpr std::string_view conflicting_resource_update =
     "ConflictingResourceUpdateException";
 inline constexpr std::string_view malformed_policy = "MalformedPolicyException";
+// RegisterThing's error for a template it cannot satisfy (docs/aws/provisioning-and-services.md §2;
+// 400, the default status).
+inline constexpr std::string_view resource_registration_failure =
+    "ResourceRegistrationFailureException";
 inline constexpr std::string_view sql_parse = "SqlParseException";
 inline constexpr std::string_view unauthorized = "UnauthorizedException";
 inline constexpr std::string_view forbidden = "ForbiddenException";

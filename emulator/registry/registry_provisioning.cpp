@@ -15,11 +15,6 @@ namespace {
 using detail::NameKind;
 using provisioning::Override;
 
-// RegisterThing's modelled error for a template it cannot satisfy
-// (docs/aws/provisioning-and-services.md §2), raised here alone; the API answers it with the
-// default 400.
-constexpr std::string_view resource_registration_failure = "ResourceRegistrationFailureException";
-
 // The thing as it will be stored, and the groups it will be in when they change.
 struct StagedThing {
     model::Thing thing;
@@ -211,13 +206,13 @@ Registry::RegisteredThing Registry::register_thing(
     // [inf] A template the parameters or the state cannot satisfy answers the model's
     // ResourceRegistrationFailureException (docs/aws/provisioning-and-services.md §2), except a
     // FAIL override, which RegisterThing models as ConflictingResourceUpdateException.
-    if (!plan) detail::throw_error(resource_registration_failure, plan.error().message);
+    if (!plan) detail::throw_error(aws_errors::resource_registration_failure, plan.error().message);
     RegisteredThing out;
     try {
         out.resource_arns = provision(*plan);
     } catch (const AwsError& error) {
         if (error.code() == aws_errors::conflicting_resource_update) throw;
-        detail::throw_error(resource_registration_failure,
+        detail::throw_error(aws_errors::resource_registration_failure,
                             error.code() + ": " + std::string(error.message()));
     }
     if (plan->certificate)
