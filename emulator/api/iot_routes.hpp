@@ -14,5 +14,6 @@ void add_thing_routes(Router& router, registry::Registry& registry);
 void add_thing_group_routes(Router& router, registry::Registry& registry);
 void add_policy_routes(Router& router, registry::Registry& registry);
 void add_provisioning_template_routes(Router& router, registry::Registry& registry);
+void add_policy_debugging_routes(Router& router, registry::Registry& registry);
 
 }  // namespace iotemu::api

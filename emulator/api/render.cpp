@@ -247,6 +247,21 @@ json policy_page(const registry::Page<model::Policy>& page) {
     return page_of(page, "policies", Paging::marker, policy_summary);
 }
 
+json effective_policies(const std::vector<model::Policy>& policies) {
+    json out = json::array();
+    for (const auto& policy : policies)
+        out.push_back({{"policyName", policy.name},
+                       {"policyArn", policy.arn},
+                       {"policyDocument", policy.default_version().document}});
+    return {{"effectivePolicies", std::move(out)}};
+}
+
+json policy_summaries(const std::vector<model::Policy>& policies) {
+    json out = json::array();
+    for (const auto& policy : policies) out.push_back(policy_summary(policy));
+    return out;
+}
+
 json name_page(const registry::Page<std::string>& page, std::string_view key, Paging paging) {
     return page_of(page, key, paging, [](const std::string& name) { return json(name); });
 }

@@ -56,6 +56,11 @@ nlohmann::json policy_version_list(const std::vector<registry::PolicyVersionView
 // ListPrincipalPolicies.
 nlohmann::json policy_page(const registry::Page<model::Policy>& page);
 
+// GetEffectivePolicies: [{policyName, policyArn, policyDocument}], the document as a string.
+nlohmann::json effective_policies(const std::vector<model::Policy>& policies);
+// {policyName, policyArn} of each policy: TestAuthorization's Policies shape.
+nlohmann::json policy_summaries(const std::vector<model::Policy>& policies);
+
 // Marker-paged operations answer nextMarker; token-paged ones nextToken.
 enum class Paging { marker, token };
 // {"<key>": [names...], next?}: principals, things, targets.

@@ -2,40 +2,9 @@
 // registry's generation moves, so a PUBLISH costs string matching (docs/aws/iot-core.md §5.2).
 #include "broker/authorizer.hpp"
 
-#include <array>
 #include <utility>
 
 namespace iotemu::broker {
-namespace {
-
-// OpenSSL short names → AWS's certificate policy-variable attribute names
-// (docs/aws/iot-core.md §5.2).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 13> attribute_names{{
-    {"CN", "CommonName"},
-    {"C", "Country"},
-    {"O", "Organization"},
-    {"OU", "OrganizationalUnit"},
-    {"ST", "State"},
-    {"serialNumber", "SerialNumber"},
-    {"dnQualifier", "DistinguishedNameQualifier"},
-    {"title", "Title"},
-    {"SN", "Surname"},
-    {"GN", "GivenName"},
-    {"initials", "Initials"},
-    {"pseudonym", "Pseudonym"},
-    {"generationQualifier", "GenerationQualifier"},
-}};
-
-std::vector<std::pair<std::string, std::string>> aws_attributes(
-    const pki::DistinguishedName& name) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& entry : name.entries)
-        for (const auto& [short_name, aws_name] : attribute_names)
-            if (entry.short_name == short_name) out.emplace_back(aws_name, entry.value);
-    return out;
-}
-
-}  // namespace
 
 Authorizer::Authorizer(const registry::Registry& registry, const pki::X509Certificate& certificate,
                        std::string source_ip)
@@ -43,8 +12,8 @@ Authorizer::Authorizer(const registry::Registry& registry, const pki::X509Certif
       certificate_id_(certificate.id()),
       principal_arn_(registry.account().arn("cert", certificate.id())),
       principal_identifier_(certificate_id_) {
-    variables_.subject = aws_attributes(certificate.subject());
-    variables_.issuer = aws_attributes(certificate.issuer());
+    variables_.subject = certificate.subject().policy_attributes();
+    variables_.issuer = certificate.issuer().policy_attributes();
     variables_.certificate_serial_number = certificate.serial_number_hex();
     variables_.source_ip = std::move(source_ip);
 }
@@ -101,11 +70,7 @@ void Authorizer::refresh() {
     loaded_ = true;
     compiled_.clear();
     for (const auto& compiled : policies_.policies) compiled_.push_back(compiled.get());
-    const auto& thing = policies_.attached_thing;
-    variables_.thing_is_attached = thing.has_value();
-    variables_.thing_name = thing ? std::optional(thing->name) : std::nullopt;
-    variables_.thing_type_name = thing ? thing->thing_type_name : std::nullopt;
-    variables_.thing_attributes = thing ? thing->attributes : model::Attributes{};
+    policy::set_thing_variables(variables_, policies_.attached_thing);
 }
 
 bool Authorizer::allows(std::string_view action, std::string_view resource_type,

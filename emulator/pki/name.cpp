@@ -2,6 +2,8 @@
 // OpenSSL's X509_NAME. Holds no state and never fails on odd input: every byte has a rendering.
 #include "pki/name.hpp"
 
+#include <array>
+
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -18,6 +20,31 @@ std::optional<std::string> DistinguishedName::first(std::string_view short_name)
         }
     }
     return std::nullopt;
+}
+
+// OpenSSL short names → AWS's certificate policy-variable attribute names.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 13> policy_attribute_names{{
+    {"CN", "CommonName"},
+    {"C", "Country"},
+    {"O", "Organization"},
+    {"OU", "OrganizationalUnit"},
+    {"ST", "State"},
+    {"serialNumber", "SerialNumber"},
+    {"dnQualifier", "DistinguishedNameQualifier"},
+    {"title", "Title"},
+    {"SN", "Surname"},
+    {"GN", "GivenName"},
+    {"initials", "Initials"},
+    {"pseudonym", "Pseudonym"},
+    {"generationQualifier", "GenerationQualifier"},
+}};
+
+std::vector<std::pair<std::string, std::string>> DistinguishedName::policy_attributes() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& entry : entries)
+        for (const auto& [short_name, aws_name] : policy_attribute_names)
+            if (entry.short_name == short_name) out.emplace_back(aws_name, entry.value);
+    return out;
 }
 
 std::vector<std::string> DistinguishedName::all(std::string_view short_name) const {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace iotemu::pki {
@@ -23,6 +24,9 @@ struct DistinguishedName {
     std::vector<std::string> all(std::string_view short_name) const;
     // One line, RFC 2253 order and escaping ("CN=device-1,O=Acme"); equal names give equal text.
     std::string one_line() const;
+    // The entries AWS IoT's certificate policy variables can name, under AWS's attribute names
+    // ("CommonName", "Organization", …, docs/aws/iot-core.md §5.2), in certificate order.
+    std::vector<std::pair<std::string, std::string>> policy_attributes() const;
 };
 
 }  // namespace iotemu::pki

@@ -62,12 +62,14 @@ CompiledPolicy::CompiledPolicy(const Document& document) {
     }
 }
 
+bool CompiledPolicy::Statement::applies_to(std::string_view lower_action) const {
+    return not_actions.empty() ? any_action_matches(actions, lower_action)
+                               : !any_action_matches(not_actions, lower_action);
+}
+
 bool CompiledPolicy::Statement::matches(std::string_view lower_action, std::string_view resource,
                                         const Variables& variables) const {
-    const bool action_matches = not_actions.empty()
-                                    ? any_action_matches(actions, lower_action)
-                                    : !any_action_matches(not_actions, lower_action);
-    if (!action_matches) return false;
+    if (!applies_to(lower_action)) return false;
     const bool resource_matches = not_resources.empty()
                                       ? any_resource_matches(resources, resource, variables)
                                       : !any_resource_matches(not_resources, resource, variables);
@@ -94,6 +96,29 @@ Decision CompiledPolicy::evaluate(const Request& request, const Variables& varia
         decision = Decision::allow;
     }
     return decision;
+}
+
+void CompiledPolicy::add_missing_context_values(std::string_view action, const Variables& variables,
+                                                std::vector<std::string>& out) const {
+    const auto note = [&](std::string_view name) {
+        if (!key_values(name, variables).empty()) return;
+        if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
+    };
+    const auto note_all = [&](const std::vector<Template>& templates) {
+        for (const auto& entry : templates)
+            for (const auto name : entry.variable_names()) note(name);
+    };
+    const std::string lower_action = to_lower(action);
+    for (const auto& statement : statements_) {
+        if (!statement.applies_to(lower_action)) continue;
+        note_all(statement.resources);
+        note_all(statement.not_resources);
+        if (!statement.condition) continue;
+        for (const auto& clause : statement.condition->clauses) {
+            if (clause.op != ConditionOperator::null && !clause.if_exists) note(clause.key);
+            note_all(clause.values);
+        }
+    }
 }
 
 Decision evaluate(std::span<const CompiledPolicy* const> policies, const Request& request,

@@ -38,6 +38,12 @@ public:
     // This policy alone: explicit_deny if a Deny statement matches, else allow if an Allow does.
     Decision evaluate(const Request& request, const Variables& variables) const;
 
+    // The policy variables and condition keys that statements for `action` refer to and that have
+    // no value on this connection (TestAuthorization's missingContextValues), each added to `out`
+    // once. Keys of `Null` and `…IfExists` clauses, whose absence is expected, are not listed.
+    void add_missing_context_values(std::string_view action, const Variables& variables,
+                                    std::vector<std::string>& out) const;
+
 private:
     struct Statement {
         Effect effect;
@@ -47,6 +53,7 @@ private:
 
         bool matches(std::string_view lower_action, std::string_view resource,
                      const Variables& variables) const;
+        bool applies_to(std::string_view lower_action) const;
     };
     std::vector<Statement> statements_;
     std::vector<std::string> unsupported_;

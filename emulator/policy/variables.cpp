@@ -120,6 +120,13 @@ Resolved resolve(std::string_view name, const Variables& v) {
 
 }  // namespace
 
+void set_thing_variables(Variables& variables, const std::optional<model::Thing>& thing) {
+    variables.thing_is_attached = thing.has_value();
+    variables.thing_name = thing ? std::optional(thing->name) : std::nullopt;
+    variables.thing_type_name = thing ? thing->thing_type_name : std::nullopt;
+    variables.thing_attributes = thing ? thing->attributes : model::Attributes{};
+}
+
 std::vector<std::string> key_values(std::string_view name, const Variables& variables) {
     return resolve(name, variables).values;
 }
@@ -147,6 +154,13 @@ Template::Template(std::string_view text) {
             pieces_.push_back({true, std::string(name)});
         at = close + 1;
     }
+}
+
+std::vector<std::string_view> Template::variable_names() const {
+    std::vector<std::string_view> names;
+    for (const auto& piece : pieces_)
+        if (piece.is_variable) names.push_back(piece.text);
+    return names;
 }
 
 template <class Literal, class Value>

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/thing.hpp"
+
 namespace iotemu::policy {
 
 // Everything a policy can ask about the connection being authorized. The broker fills it once per
@@ -37,6 +39,9 @@ struct Variables {
     std::vector<std::string> connect_attributes;
 };
 
+// Fills the thing variables from the thing attached to the connection, or clears them.
+void set_thing_variables(Variables& variables, const std::optional<model::Thing>& attached_thing);
+
 // The values a variable or condition key has on this connection, by its name without `${}`
 // ("iot:ClientId", "iot:Certificate.Subject.Organization.List"). Names are case-insensitive except
 // a thing attribute's name. Empty when it has none. A certificate value containing `* $ + ? #` or
@@ -58,6 +63,8 @@ public:
     std::optional<std::string> render_text(const Variables& variables) const;
     // render_pattern then wildcard_match, without building a string when there is no variable.
     bool matches(std::string_view text, const Variables& variables) const;
+    // The variables this string names, without `${}`, e.g. "iot:Connection.Thing.ThingName".
+    std::vector<std::string_view> variable_names() const;
 
 private:
     struct Piece {

@@ -187,6 +187,29 @@ struct PrincipalPolicies {
     std::optional<model::Thing> attached_thing;
 };
 
+// TestAuthorization's question about one authInfo (docs/aws/provisioning-and-services.md §4.2):
+// an IoT action ("iot:Publish", …) on full resource ARNs.
+struct AuthInfo {
+    std::string action;
+    std::vector<std::string> resources;
+};
+
+struct TestAuthorizationRequest {
+    std::string principal;  // a certificate ARN
+    std::optional<std::string> client_id;
+    std::vector<AuthInfo> auth_infos;
+    std::vector<std::string> policy_names_to_add;
+    std::vector<std::string> policy_names_to_skip;
+};
+
+// One authInfo's answer: the decision, and the policies that allowed, denied explicitly, or said
+// nothing (policy::explain).
+struct AuthResult {
+    policy::Decision decision = policy::Decision::implicit_deny;
+    std::vector<model::Policy> allowed, explicit_deny, implicit_deny;
+    std::vector<std::string> missing_context_values;
+};
+
 // A policy together with the version an operation created or read.
 struct PolicyVersionView {
     model::Policy policy;
@@ -298,6 +321,21 @@ public:
                                                const PageRequest& page) const;
     Page<std::string> list_targets_for_policy(std::string_view policy_name,
                                               const PageRequest& page) const;
+    // The deprecated ListPolicyPrincipals: the certificates among the policy's targets.
+    Page<std::string> list_policy_principals(std::string_view policy_name,
+                                             const PageRequest& page) const;
+
+    // Policy debugging (docs/aws/provisioning-and-services.md §4). GetEffectivePolicies: the
+    // policies attached to `principal` (a certificate or thing group ARN; a group's ancestors
+    // count) and, with `thing_name`, to every group the thing is in and their ancestors, each
+    // once. At least one of the two is required.
+    std::vector<model::Policy> get_effective_policies(
+        const std::optional<std::string>& principal,
+        const std::optional<std::string>& thing_name) const;
+    // TestAuthorization: each authInfo decided by the policy engine over the policies the broker
+    // would use for this certificate and client id (principal_policies), less those to skip, plus
+    // those to add, with the certificate's, client id's and attached thing's policy variables.
+    std::vector<AuthResult> test_authorization(const TestAuthorizationRequest& request) const;
 
     // Provisioning templates (docs/aws/provisioning-and-services.md §2). Bodies are checked by
     // provisioning::Template::parse (InvalidRequestException naming the problem).
@@ -354,7 +392,8 @@ public:
     DeviceAuthentication authenticate_device(const std::vector<pki::X509Certificate>& chain);
 
     // Policies of a certificate principal ("arn:…:cert/<id>") and, when `client_id` names a thing
-    // attached to it, that thing. Cheap to call per packet while generation() is unchanged.
+    // attached to it, that thing and the policies of its thing groups and their ancestors
+    // (docs/aws/iot-core.md §5.1). Cheap to call per packet while generation() is unchanged.
     PrincipalPolicies principal_policies(std::string_view principal_arn,
                                          std::string_view client_id) const;
     // The compiled default version of the policy named `policy_name`; null when there is none.
@@ -389,6 +428,15 @@ private:
     // throws.
     void provision_just_in_time(const model::Certificate& certificate,
                                 const pki::X509Certificate& device);
+    // The policies a certificate principal connecting as `client_id` is held to, by name and
+    // without duplicates, and the attached thing the client id names, if any
+    // (principal_policies). The caller holds the lock.
+    struct Governing {
+        std::vector<const model::Policy*> policies;
+        std::optional<model::Thing> attached_thing;
+    };
+    Governing governing_policies(const std::string& principal_arn,
+                                 const std::string& client_id) const;
     // The implicit policy of a temporary claim certificate for `template_name` (§1.10), compiled
     // once per template and kept in compiled_.
     std::shared_ptr<const policy::CompiledPolicy> compiled_claim_policy(

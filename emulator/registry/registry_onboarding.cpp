@@ -206,18 +206,11 @@ PrincipalPolicies Registry::principal_policies(std::string_view principal_arn,
             out.policies.push_back(std::move(compiled));
         return out;
     }
-    for (const auto& [name, targets] : state_.policy_targets) {
-        if (!targets.contains(arn)) continue;
-        const auto policy = state_.policies.find(name);
-        if (policy == state_.policies.end()) continue;
-        if (auto compiled = compiled_default_version(policy->second.value))
+    auto governing = governing_policies(arn, thing_name);
+    for (const model::Policy* policy : governing.policies)
+        if (auto compiled = compiled_default_version(*policy))
             out.policies.push_back(std::move(compiled));
-    }
-    // Thing variables resolve only for a client id that names a thing attached to this
-    // certificate (docs/aws/iot-core.md §5.2).
-    const auto principals = state_.thing_principals.find(thing_name);
-    if (principals != state_.thing_principals.end() && principals->second.contains(arn))
-        out.attached_thing = detail::find_value(state_.things, thing_name);
+    out.attached_thing = std::move(governing.attached_thing);
     return out;
 }
 
