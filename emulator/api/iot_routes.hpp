@@ -14,6 +14,7 @@ void add_thing_routes(Router& router, registry::Registry& registry);
 void add_thing_group_routes(Router& router, registry::Registry& registry);
 void add_policy_routes(Router& router, registry::Registry& registry);
 void add_provisioning_template_routes(Router& router, registry::Registry& registry);
+void add_event_configuration_routes(Router& router, registry::Registry& registry);
 void add_policy_debugging_routes(Router& router, registry::Registry& registry);
 
 }  // namespace iotemu::api

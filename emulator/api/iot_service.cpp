@@ -40,6 +40,7 @@ void add_iot_routes(Router& router, registry::Registry& registry, const IotServi
     add_thing_group_routes(router, registry);
     add_policy_routes(router, registry);
     add_provisioning_template_routes(router, registry);
+    add_event_configuration_routes(router, registry);
     add_policy_debugging_routes(router, registry);
     add_endpoint_route(router, config);
 }

@@ -247,6 +247,20 @@ json policy_page(const registry::Page<model::Policy>& page) {
     return page_of(page, "policies", Paging::marker, policy_summary);
 }
 
+json event_configurations(const model::EventConfigurations& configurations) {
+    json types = json::object();
+    for (std::size_t i = 0; i < model::event_type_count; ++i) {
+        const auto type = static_cast<model::EventType>(i);
+        types[std::string(model::to_string(type))] = {{"Enabled", configurations.is_enabled(type)}};
+    }
+    json out = {{"eventConfigurations", std::move(types)}};
+    if (configurations.creation_date)
+        out["creationDate"] = timestamp(*configurations.creation_date);
+    if (configurations.last_modified_date)
+        out["lastModifiedDate"] = timestamp(*configurations.last_modified_date);
+    return out;
+}
+
 json effective_policies(const std::vector<model::Policy>& policies) {
     json out = json::array();
     for (const auto& policy : policies)

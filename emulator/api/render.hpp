@@ -56,6 +56,8 @@ nlohmann::json policy_version_list(const std::vector<registry::PolicyVersionView
 // ListPrincipalPolicies.
 nlohmann::json policy_page(const registry::Page<model::Policy>& page);
 
+// DescribeEventConfigurations: every EventType with {Enabled}, and the dates once configured.
+nlohmann::json event_configurations(const model::EventConfigurations& configurations);
 // GetEffectivePolicies: [{policyName, policyArn, policyDocument}], the document as a string.
 nlohmann::json effective_policies(const std::vector<model::Policy>& policies);
 // {policyName, policyArn} of each policy: TestAuthorization's Policies shape.

@@ -24,6 +24,8 @@
 #include "bus/bus.hpp"
 #include "common/aws_error.hpp"
 #include "common/log.hpp"
+#include "common/random.hpp"
+#include "events/registry_events.hpp"
 #include "http_server/http_server.hpp"
 #include "registry/registry.hpp"
 #include "rules/engine/engine.hpp"
@@ -148,6 +150,13 @@ struct Emulator::Impl {
         rules_engine = std::make_unique<rules::Engine>(
             topic_rules, bus, std::make_shared<LambdaServiceInvoker>(*functions),
             rules::EngineOptions{.http = {.allow_any_host = options.http_actions_any_host}});
+        // Registry events reach subscribers and topic rules like any other message
+        // (docs/aws/provisioning-and-services.md §3).
+        registry.on_registry_events([this](const std::vector<model::RegistryEvent>& changes) {
+            for (const auto& change : changes)
+                bus.publish(events::registry_event_message(change, registry.account(),
+                                                           random_uuid(), now()));
+        });
         api::add_iot_routes(router, registry,
                             {options.endpoint_host.value_or(endpoints.host) + ":" +
                              std::to_string(endpoints.mqtt_port)});

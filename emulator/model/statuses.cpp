@@ -34,6 +34,19 @@ constexpr Table<TemplateType, 2> template_types{{
     {TemplateType::fleet_provisioning, "FLEET_PROVISIONING"},
     {TemplateType::jitp, "JITP"},
 }};
+constexpr Table<EventType, event_type_count> event_types{{
+    {EventType::thing, "THING"},
+    {EventType::thing_group, "THING_GROUP"},
+    {EventType::thing_type, "THING_TYPE"},
+    {EventType::thing_group_membership, "THING_GROUP_MEMBERSHIP"},
+    {EventType::thing_group_hierarchy, "THING_GROUP_HIERARCHY"},
+    {EventType::thing_type_association, "THING_TYPE_ASSOCIATION"},
+    {EventType::job, "JOB"},
+    {EventType::job_execution, "JOB_EXECUTION"},
+    {EventType::policy, "POLICY"},
+    {EventType::certificate, "CERTIFICATE"},
+    {EventType::ca_certificate, "CA_CERTIFICATE"},
+}};
 
 template <class Enum, std::size_t N>
 std::string_view spell(const Table<Enum, N>& table, Enum value) {
@@ -58,6 +71,7 @@ std::string_view to_string(AutoRegistrationStatus s) {
 }
 std::string_view to_string(CertificateMode m) { return spell(certificate_modes, m); }
 std::string_view to_string(TemplateType t) { return spell(template_types, t); }
+std::string_view to_string(EventType t) { return spell(event_types, t); }
 
 std::optional<CertificateStatus> parse_certificate_status(std::string_view text) {
     return read(certificate_statuses, text);
@@ -76,5 +90,6 @@ std::optional<CertificateMode> parse_certificate_mode(std::string_view text) {
 std::optional<TemplateType> parse_template_type(std::string_view text) {
     return read(template_types, text);
 }
+std::optional<EventType> parse_event_type(std::string_view text) { return read(event_types, text); }
 
 }  // namespace iotemu::model

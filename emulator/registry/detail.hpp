@@ -153,6 +153,31 @@ std::vector<Sequenced<T>> collect(const std::map<std::string, Entry<T>>& map, Ke
     return out;
 }
 
+// ---- registry events (docs/aws/provisioning-and-services.md §3) -------------------------------
+
+// The events of one mutation, of the types enabled when it was made; filled under the write lock
+// and handed to Registry::publish_events once the lock is released.
+class EventBatch {
+public:
+    explicit EventBatch(const State& state) : configurations_(state.event_configurations) {}
+    void add(model::RegistryEvent event) {
+        if (configurations_.is_enabled(model::event_type_of(event)))
+            events_.push_back(std::move(event));
+    }
+    const std::vector<model::RegistryEvent>& events() const { return events_; }
+
+private:
+    model::EventConfigurations configurations_;
+    std::vector<model::RegistryEvent> events_;
+};
+
+// THING_GROUP_EVENT for `group`, with its ancestors root first.
+model::ThingGroupEvent thing_group_event(const State& state, model::EventOperation operation,
+                                         const model::ThingGroup& group);
+// THING_TYPE_ASSOCIATION events for a thing whose type went from `before` to its current one.
+void record_type_change(EventBatch& batch, const model::Thing& thing,
+                        const std::optional<std::string>& before);
+
 // ---- principals and policy targets ----------------------------------------------------------
 
 // What a principal or policy target ARN names: a certificate of this account

@@ -23,6 +23,7 @@
 #include "model/certificate.hpp"
 #include "model/policy.hpp"
 #include "model/provisioning_template.hpp"
+#include "model/registry_events.hpp"
 #include "model/thing.hpp"
 #include "pki/certificate.hpp"
 #include "pki/issue.hpp"
@@ -379,6 +380,17 @@ public:
     // nothing. JITP calls it at connect time; fleet provisioning's RegisterThing will too.
     ProvisionedResources provision(const provisioning::Plan& plan);
 
+    // Event configurations (docs/aws/provisioning-and-services.md §3.1): the types named in
+    // `changes` take the setting given, the others keep theirs.
+    model::EventConfigurations describe_event_configurations() const;
+    void update_event_configurations(const std::vector<std::pair<model::EventType, bool>>& changes);
+
+    // Called with the registry events of one committed change, those of enabled types only
+    // (docs/aws/provisioning-and-services.md §3.2), outside the lock, on the thread that made the
+    // change. Set once at start-up, before any traffic.
+    using EventListener = std::function<void(const std::vector<model::RegistryEvent>& events)>;
+    void on_registry_events(EventListener listener);
+
     // ---- the broker's questions (docs/aws/iot-core.md §3.4, §5) ----
 
     // The connect-time decision for a TLS client chain: chain[0] is the device certificate; what
@@ -423,6 +435,9 @@ private:
     // Hands a certificate change captured under the write lock to the listener; call it only
     // after that lock is released, so the listener may call back into the registry.
     void notify_certificate_change(const model::Certificate& certificate, bool deleted) const;
+    // Hands the events a mutation recorded (detail::EventBatch) to the listener; like
+    // notify_certificate_change, only after the write lock is released.
+    void publish_events(const std::vector<model::RegistryEvent>& events) const;
     // JITP for a PENDING_ACTIVATION certificate `device` presented: evaluates its CA's template
     // (if any) with the certificate's parameters and provisions the plan. Logs the outcome; never
     // throws.
@@ -457,6 +472,7 @@ private:
     State state_;
     std::atomic<std::uint64_t> generation_{0};
     CertificateListener certificate_listener_;
+    EventListener event_listener_;
     // Compiled policy versions by "<policy name>/<version id>"; filled on demand.
     mutable std::mutex compiled_mutex_;
     mutable std::map<std::string, std::shared_ptr<const policy::CompiledPolicy>> compiled_;

@@ -148,16 +148,35 @@ void require_attachments_fit(const State& state, const Staged& staged) {
     if (!adding.empty()) detail::require_policy_room(state, arn, adding.size());
 }
 
-void store_thing(State& state, const StagedThing& staged) {
+// Stores the staged thing and records what changed as registry events: the same events
+// CreateThing, UpdateThing and the group membership operations record
+// (docs/aws/provisioning-and-services.md §3.3).
+void store_thing(State& state, const StagedThing& staged, detail::EventBatch& events) {
+    using model::EventOperation;
     const std::string& name = staged.thing.name;
-    if (staged.is_new)
+    if (staged.is_new) {
         detail::insert_new(state, state.things, name, staged.thing);
-    else
-        state.things.at(name).value = staged.thing;
+        events.add(model::ThingEvent{EventOperation::created, staged.thing});
+        detail::record_type_change(events, staged.thing, std::nullopt);
+    } else {
+        auto& stored = state.things.at(name).value;
+        if (stored.version != staged.thing.version) {
+            events.add(model::ThingEvent{EventOperation::updated, staged.thing});
+            detail::record_type_change(events, staged.thing, stored.thing_type_name);
+        }
+        stored = staged.thing;
+    }
     if (!staged.groups) return;
-    for (const auto& group : *staged.groups) state.group_things[group].insert(name);
+    for (const auto& group : *staged.groups)
+        if (state.group_things[group].insert(name).second)
+            events.add(model::ThingGroupMembershipEvent{
+                EventOperation::added, state.thing_groups.at(group).value, staged.thing});
     for (const auto& group : groups_of(state, name))
-        if (!staged.groups->contains(group)) detail::erase_from(state.group_things, group, name);
+        if (!staged.groups->contains(group)) {
+            detail::erase_from(state.group_things, group, name);
+            events.add(model::ThingGroupMembershipEvent{
+                EventOperation::removed, state.thing_groups.at(group).value, staged.thing});
+        }
 }
 
 }  // namespace
@@ -165,6 +184,7 @@ void store_thing(State& state, const StagedThing& staged) {
 ProvisionedResources Registry::provision(const provisioning::Plan& plan) {
     ProvisionedResources resources;
     std::optional<model::Certificate> changed;
+    std::vector<model::RegistryEvent> events;
     {
         std::unique_lock lock(mutex_);
         Staged staged;
@@ -174,10 +194,11 @@ ProvisionedResources Registry::provision(const provisioning::Plan& plan) {
         require_attachments_fit(state_, staged);
 
         // Every check passed: from here on nothing throws an AwsError.
+        detail::EventBatch batch(state_);
         for (const auto& [name, document] : staged.new_policies)
             detail::insert_new_policy(state_, account_, name, document);
         if (staged.thing) {
-            store_thing(state_, *staged.thing);
+            store_thing(state_, *staged.thing, batch);
             resources[plan.thing->logical_id] = staged.thing->thing.arn;
         }
         if (staged.certificate) {
@@ -192,8 +213,10 @@ ProvisionedResources Registry::provision(const provisioning::Plan& plan) {
         for (std::size_t i = 0; i < plan.policies.size(); ++i)
             resources[plan.policies[i].logical_id] = account_.arn("policy", staged.policy_names[i]);
         commit();
+        events = batch.events();
     }
     if (changed) notify_certificate_change(*changed, /*deleted=*/false);
+    publish_events(events);
     return resources;
 }
 

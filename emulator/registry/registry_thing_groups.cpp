@@ -10,6 +10,7 @@ namespace iotemu::registry {
 namespace {
 
 using detail::NameKind;
+using model::EventOperation;
 
 // `root` and every group below it, breadth first.
 std::set<std::string> subtree(const State& state, const std::string& root) {
@@ -61,7 +62,15 @@ model::ThingGroup Registry::create_thing_group(const CreateThingGroupRequest& re
     group.id = random_uuid();
     group.creation_date = now();
     detail::insert_new(state_, state_.thing_groups, group.name, group);
+    detail::EventBatch events(state_);
+    events.add(detail::thing_group_event(state_, EventOperation::created, group));
+    // [inf] A group created under a parent joins the hierarchy then.
+    if (group.parent_group_name)
+        events.add(model::ThingGroupHierarchyEvent{
+            EventOperation::added, state_.thing_groups.at(*group.parent_group_name).value, group});
     commit();
+    lock.unlock();
+    publish_events(events.events());
     return group;
 }
 
@@ -107,10 +116,23 @@ void Registry::delete_thing_group(std::string_view thing_group_name,
         detail::throw_error(aws_errors::invalid_request,
                             "Cannot delete thing group " + group->name +
                                 ": it has child groups. Delete them first.");
+    detail::EventBatch events(state_);
+    if (const auto members = state_.group_things.find(group->name);
+        members != state_.group_things.end())
+        for (const auto& thing : members->second)
+            events.add(model::ThingGroupMembershipEvent{EventOperation::removed, *group,
+                                                        state_.things.at(thing).value});
+    if (group->parent_group_name)
+        events.add(model::ThingGroupHierarchyEvent{
+            EventOperation::removed, state_.thing_groups.at(*group->parent_group_name).value,
+            *group});
+    events.add(detail::thing_group_event(state_, EventOperation::deleted, *group));
     state_.group_things.erase(group->name);
     detail::erase_everywhere(state_.policy_targets, group->arn);
     state_.thing_groups.erase(group->name);
     commit();
+    lock.unlock();
+    publish_events(events.events());
 }
 
 void Registry::add_thing_to_thing_group(std::string_view thing_group_name,
@@ -118,10 +140,14 @@ void Registry::add_thing_to_thing_group(std::string_view thing_group_name,
     detail::require_valid_name(NameKind::thing_group, thing_group_name);
     detail::require_valid_name(NameKind::thing, thing_name);
     std::unique_lock lock(mutex_);
-    detail::find_or_throw(state_.thing_groups, thing_group_name, "Thing group");
-    detail::find_or_throw(state_.things, thing_name, "Thing");
-    if (state_.group_things[std::string(thing_group_name)].insert(std::string(thing_name)).second)
-        commit();
+    const auto& group = detail::find_or_throw(state_.thing_groups, thing_group_name, "Thing group");
+    const auto& thing = detail::find_or_throw(state_.things, thing_name, "Thing");
+    if (!state_.group_things[group.value.name].insert(thing.value.name).second) return;
+    detail::EventBatch events(state_);
+    events.add(model::ThingGroupMembershipEvent{EventOperation::added, group.value, thing.value});
+    commit();
+    lock.unlock();
+    publish_events(events.events());
 }
 
 // Removing a thing that is not a member succeeds without change.
@@ -130,11 +156,14 @@ void Registry::remove_thing_from_thing_group(std::string_view thing_group_name,
     detail::require_valid_name(NameKind::thing_group, thing_group_name);
     detail::require_valid_name(NameKind::thing, thing_name);
     std::unique_lock lock(mutex_);
-    detail::find_or_throw(state_.thing_groups, thing_group_name, "Thing group");
-    detail::find_or_throw(state_.things, thing_name, "Thing");
-    if (detail::erase_from(state_.group_things, std::string(thing_group_name),
-                           std::string(thing_name)))
-        commit();
+    const auto& group = detail::find_or_throw(state_.thing_groups, thing_group_name, "Thing group");
+    const auto& thing = detail::find_or_throw(state_.things, thing_name, "Thing");
+    if (!detail::erase_from(state_.group_things, group.value.name, thing.value.name)) return;
+    detail::EventBatch events(state_);
+    events.add(model::ThingGroupMembershipEvent{EventOperation::removed, group.value, thing.value});
+    commit();
+    lock.unlock();
+    publish_events(events.events());
 }
 
 Page<std::string> Registry::list_things_in_thing_group(std::string_view thing_group_name,

@@ -10,6 +10,7 @@ namespace iotemu::registry {
 namespace {
 
 using detail::NameKind;
+using model::EventOperation;
 
 bool same_configuration(const model::Thing& a, const model::Thing& b) {
     return a.thing_type_name == b.thing_type_name && a.attributes == b.attributes &&
@@ -58,7 +59,12 @@ model::Thing Registry::create_thing(const CreateThingRequest& request) {
                             "Billing group " + *thing.billing_group_name + " cannot be found.");
     thing.id = random_uuid();
     detail::insert_new(state_, state_.things, thing.name, thing);
+    detail::EventBatch events(state_);
+    events.add(model::ThingEvent{EventOperation::created, thing});
+    detail::record_type_change(events, thing, std::nullopt);
     commit();
+    lock.unlock();
+    publish_events(events.events());
     return thing;
 }
 
@@ -101,8 +107,13 @@ void Registry::update_thing(std::string_view thing_name, const UpdateThingReques
         detail::apply_attribute_payload(updated.attributes, *request.attribute_payload);
     detail::require_attribute_count(updated);
     ++updated.version;
+    detail::EventBatch events(state_);
+    events.add(model::ThingEvent{EventOperation::updated, updated});
+    detail::record_type_change(events, updated, stored.thing_type_name);
     stored = std::move(updated);
     commit();
+    lock.unlock();
+    publish_events(events.events());
 }
 
 // DeleteThing model doc: deleting a thing that does not exist succeeds.
@@ -118,9 +129,21 @@ void Registry::delete_thing(std::string_view thing_name,
                             "Cannot delete thing " + existing->name +
                                 ": it is still attached to one or more principals. Detach them "
                                 "with DetachThingPrincipal first.");
+    // [inf] A deleted thing leaves its groups and its type, and says so like any other removal.
+    detail::EventBatch events(state_);
+    for (const auto& [group, things] : state_.group_things)
+        if (things.contains(existing->name))
+            events.add(model::ThingGroupMembershipEvent{
+                EventOperation::removed, state_.thing_groups.at(group).value, *existing});
+    if (existing->thing_type_name)
+        events.add(model::ThingTypeAssociationEvent{EventOperation::deleted, *existing,
+                                                    *existing->thing_type_name});
+    events.add(model::ThingEvent{EventOperation::deleted, *existing});
     detail::erase_everywhere(state_.group_things, existing->name);  // leaves its groups
     state_.things.erase(existing->name);
     commit();
+    lock.unlock();
+    publish_events(events.events());
 }
 
 // ---- thing types ----------------------------------------------------------------------------
@@ -147,7 +170,11 @@ model::ThingType Registry::create_thing_type(const CreateThingTypeRequest& reque
     type.searchable_attributes = request.searchable_attributes;
     type.creation_date = now();
     detail::insert_new(state_, state_.thing_types, type.name, type);
+    detail::EventBatch events(state_);
+    events.add(model::ThingTypeEvent{EventOperation::created, type});
     commit();
+    lock.unlock();
+    publish_events(events.events());
     return type;
 }
 
@@ -174,7 +201,12 @@ void Registry::deprecate_thing_type(std::string_view thing_type_name, bool undo_
     auto& type = detail::find_or_throw(state_.thing_types, thing_type_name, "Thing type").value;
     type.deprecated = !undo_deprecate;
     type.deprecation_date = undo_deprecate ? std::nullopt : std::optional<Timestamp>(now());
+    // Deprecating and undeprecating publish `updated` (docs/aws/provisioning-and-services.md §3.2).
+    detail::EventBatch events(state_);
+    events.add(model::ThingTypeEvent{EventOperation::updated, type});
     commit();
+    lock.unlock();
+    publish_events(events.events());
 }
 
 // DeleteThingType model doc: deprecate first, and no thing may still use the type. AWS also
@@ -195,8 +227,12 @@ void Registry::delete_thing_type(std::string_view thing_type_name) {
         detail::throw_error(aws_errors::invalid_request,
                             "Thing type " + type.name +
                                 " is still used by one or more things; change their type first.");
+    detail::EventBatch events(state_);
+    events.add(model::ThingTypeEvent{EventOperation::deleted, type});
     state_.thing_types.erase(std::string(thing_type_name));
     commit();
+    lock.unlock();
+    publish_events(events.events());
 }
 
 // ---- thing principals -----------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include "model/certificate.hpp"
 #include "model/policy.hpp"
 #include "model/provisioning_template.hpp"
+#include "model/registry_events.hpp"
 #include "model/thing.hpp"
 
 namespace iotemu::registry {
@@ -49,6 +50,7 @@ struct State {
     std::map<std::string, std::uint64_t> next_policy_version;            // by policy name
     std::map<std::string, Entry<model::ProvisioningTemplate>> provisioning_templates;  // by name
     std::map<std::string, ProvisioningClaim> provisioning_claims;  // by certificate id
+    model::EventConfigurations event_configurations;
 
     // Attachments. Principals and targets are ARNs (or other principal strings AWS accepts).
     std::map<std::string, std::set<std::string>> thing_principals;  // thing name -> principals
