@@ -23,6 +23,7 @@ struct EventConfigurations {
     std::optional<Timestamp> last_modified_date;
 
     bool is_enabled(EventType type) const { return enabled[static_cast<std::size_t>(type)]; }
+    bool operator==(const EventConfigurations&) const = default;
 };
 
 // CREATED/UPDATED/DELETED for things, types and groups; ADDED/REMOVED for memberships and the

@@ -95,6 +95,26 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ProvisioningTemplate, name, arn, description,
                                    creation_date, last_modified_date, versions, default_version_id,
                                    next_version_id)
 
+// Each event type by its UpdateEventConfigurations key, so a reordered enumeration reads back.
+void to_json(json& j, const EventConfigurations& v) {
+    json enabled = json::object();
+    for (std::size_t i = 0; i < event_type_count; ++i)
+        enabled[std::string(to_string(static_cast<EventType>(i)))] = v.enabled[i];
+    j = {{"enabled", std::move(enabled)},
+         {"creation_date", v.creation_date},
+         {"last_modified_date", v.last_modified_date}};
+}
+void from_json(const json& j, EventConfigurations& v) {
+    v = {};
+    for (const auto& [key, value] : j.at("enabled").items()) {
+        const auto type = parse_event_type(key);
+        if (!type) throw store::StoreError("unknown event type '" + key + "'");
+        v.enabled[static_cast<std::size_t>(*type)] = value.get<bool>();
+    }
+    j.at("creation_date").get_to(v.creation_date);
+    j.at("last_modified_date").get_to(v.last_modified_date);
+}
+
 }  // namespace model
 
 namespace registry {
@@ -134,6 +154,7 @@ std::string encode_record(const model::ProvisioningTemplate& value) { return enc
 std::string encode_record(const registry::ProvisioningClaim& value) { return encode(value); }
 std::string encode_record(const std::set<std::string>& value) { return encode(value); }
 std::string encode_record(std::uint64_t value) { return encode(value); }
+std::string encode_record(const model::EventConfigurations& value) { return encode(value); }
 
 void decode_record(std::string_view text, model::CaCertificate& value) { decode(text, value); }
 void decode_record(std::string_view text, model::Certificate& value) { decode(text, value); }
@@ -149,6 +170,9 @@ void decode_record(std::string_view text, registry::ProvisioningClaim& value) {
 }
 void decode_record(std::string_view text, std::set<std::string>& value) { decode(text, value); }
 void decode_record(std::string_view text, std::uint64_t& value) { decode(text, value); }
+void decode_record(std::string_view text, model::EventConfigurations& value) {
+    decode(text, value);
+}
 
 }  // namespace store
 }  // namespace iotemu

@@ -21,6 +21,7 @@ std::string encode_record(const model::ProvisioningTemplate& value);
 std::string encode_record(const registry::ProvisioningClaim& value);
 std::string encode_record(const std::set<std::string>& value);
 std::string encode_record(std::uint64_t value);
+std::string encode_record(const model::EventConfigurations& value);
 
 // Each throws StoreError naming the problem when `text` is not a record of that kind.
 void decode_record(std::string_view text, model::CaCertificate& value);
@@ -33,5 +34,6 @@ void decode_record(std::string_view text, model::ProvisioningTemplate& value);
 void decode_record(std::string_view text, registry::ProvisioningClaim& value);
 void decode_record(std::string_view text, std::set<std::string>& value);
 void decode_record(std::string_view text, std::uint64_t& value);
+void decode_record(std::string_view text, model::EventConfigurations& value);
 
 }  // namespace iotemu::store

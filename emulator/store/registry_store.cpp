@@ -1,8 +1,8 @@
 // One table, registry_records(kind, key, sequence, body): each map of registry::State is a kind,
 // each of its entries a row keyed as in the map, the body its JSON (registry_codec.hpp); the
-// scalars (registration code, next sequence) are rows of kind "setting". Comparing with the last
-// saved State keeps every save to the rows a mutation touched, without the registry's operations
-// having to say which they were.
+// scalars (registration code, next sequence, event configurations) are rows of kind "setting".
+// Comparing with the last saved State keeps every save to the rows a mutation touched, without the
+// registry's operations having to say which they were.
 #include "store/registry_store.hpp"
 
 #include "store/registry_codec.hpp"
@@ -59,6 +59,7 @@ void for_each_collection(Visit&& visit, States&... states) {
 constexpr std::string_view setting_kind = "setting";
 constexpr std::string_view registration_code_key = "registration_code";
 constexpr std::string_view next_sequence_key = "next_sequence";
+constexpr std::string_view event_configurations_key = "event_configurations";
 
 }  // namespace
 
@@ -97,6 +98,8 @@ registry::State SqliteRegistryStore::load() {
             state.registration_code = select.text(2);
         else if (key == next_sequence_key)
             state.next_sequence = static_cast<std::uint64_t>(select.integer(1));
+        else if (key == event_configurations_key)
+            read_body(select.text(2), 0, state.event_configurations);
     }
     saved_ = state;
     return state;
@@ -160,6 +163,10 @@ void SqliteRegistryStore::save(const registry::State& state) {
     if (state.next_sequence != saved_.next_sequence) {
         upsert(setting_kind, next_sequence_key, state.next_sequence, "");
         saved_.next_sequence = state.next_sequence;
+    }
+    if (!(state.event_configurations == saved_.event_configurations)) {
+        upsert(setting_kind, event_configurations_key, 0, body_of(state.event_configurations));
+        saved_.event_configurations = state.event_configurations;
     }
     transaction.commit();
     saved_valid_ = true;

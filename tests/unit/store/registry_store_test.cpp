@@ -110,6 +110,10 @@ registry::State full_state() {
     state.thing_principals["sensor-1"] = {certificate.arn};
     state.policy_targets["allow"] = {certificate.arn, group.arn};
     state.group_things["floor-1"] = {"sensor-1"};
+
+    state.event_configurations.enabled[static_cast<std::size_t>(model::EventType::thing)] = true;
+    state.event_configurations.creation_date = at(1700001100);
+    state.event_configurations.last_modified_date = at(1700001200);
     return state;
 }
 
