@@ -14,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "bus/bus.hpp"
+#include "rules/engine/http_post.hpp"
 #include "rules/engine/lambda_invoker.hpp"
 #include "rules/sql/sql.hpp"
 
@@ -38,6 +39,7 @@ struct ActionResult {
 struct HttpOptions {
     bool allow_any_host = false;  // else only localhost, 127.0.0.1 and ::1
     std::chrono::milliseconds timeout{5000};
+    std::size_t max_in_flight = 256;  // POSTs waiting for an answer at once; more fail at once
 };
 
 // What actions may use. Republish goes through `publish` (the engine guards against loops).
@@ -45,6 +47,7 @@ struct ActionEnv {
     std::function<void(bus::Message)> publish;
     std::shared_ptr<LambdaInvoker> lambda;  // null: no Lambda service wired in
     HttpOptions http;
+    std::shared_ptr<detail::HttpPoster> http_poster;  // null: http actions fail
 };
 
 class Action {

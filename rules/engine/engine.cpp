@@ -84,6 +84,7 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
         env.publish = [this](bus::Message message) { bus.publish(message); };
         env.lambda = std::move(lambda);
         env.http = options.http;
+        env.http_poster = std::make_shared<detail::HttpPoster>(options.http.max_in_flight);
         inbox = std::make_shared<Inbox>(queue, counters);
         bus_id = bus.attach(inbox);
     }
@@ -182,6 +183,7 @@ Engine::~Engine() {
     impl_->bus.detach(impl_->bus_id);
     impl_->queue->stop();
     for (auto& worker : impl_->workers) worker.join();
+    impl_->env.http_poster.reset();  // ends the POSTs still waiting for an answer
 }
 
 bool Engine::wait_idle(std::chrono::milliseconds timeout) const {

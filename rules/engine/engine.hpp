@@ -30,7 +30,8 @@ public:
     // `lambda` may be null (lambda actions then fail). `rules` and `bus` must outlive the engine.
     Engine(TopicRuleStore& rules, bus::Bus& bus, std::shared_ptr<LambdaInvoker> lambda,
            EngineOptions options = {});
-    // Detaches from the bus, lets each worker finish the message at hand, drops the rest.
+    // Detaches from the bus, lets each worker finish the message at hand, drops the rest and
+    // ends the http POSTs still waiting for an answer.
     ~Engine();
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;

@@ -1,8 +1,9 @@
 // The http action {"url": "…", "headers": [{"key", "value"}], …} [DG https-rule-action]: POSTs
-// the SELECT output. URL and header values may hold substitution templates. Only loopback hosts
-// unless HttpOptions allows any (an emulator should not reach out by surprise); `https://` URLs
-// load but fail when they fire, since the emulator speaks plain HTTP only. confirmationUrl, auth
-// and batching are accepted and ignored (no destination confirmation offline).
+// the SELECT output through the engine's HttpPoster, so the worker moves on at once. URL and header
+// values may hold substitution templates. Only loopback hosts unless HttpOptions allows any (an
+// emulator should not reach out by surprise); `https://` URLs load but fail when they fire, since
+// the emulator speaks plain HTTP only. confirmationUrl, auth and batching are accepted and ignored
+// (no destination confirmation offline).
 #include <cctype>
 #include <optional>
 
@@ -93,8 +94,11 @@ public:
         for (const auto& header : headers_)
             request.headers.emplace_back(header.key,
                                          sql::render(header.value, firing.payload, firing.context));
-        auto outcome = http_post(request, env.http.timeout);
-        done({outcome.ok, std::move(text), std::move(outcome.error)});
+        if (!env.http_poster) return done({false, text, "no http client is available"});
+        env.http_poster->post(std::move(request), env.http.timeout,
+                              [text, done = std::move(done)](HttpOutcome outcome) {
+                                  done({outcome.ok, text, std::move(outcome.error)});
+                              });
     }
 
 private:

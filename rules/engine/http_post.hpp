@@ -1,8 +1,13 @@
-// One HTTP POST with a deadline, done synchronously on the calling thread (an engine worker).
-// The http action's transport; Asio and Beast stay inside http_post.cpp.
+// HttpPoster: the http action's transport. Every POST runs on one I/O thread of its own, all of
+// them at once, each under its own deadline, so a silent server holds neither an engine worker
+// nor other rules' requests, and stopping the poster ends every request at once. Asio and Beast
+// stay inside http_post.cpp; this header is std only.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +27,24 @@ struct HttpOutcome {
     std::string error;  // otherwise: the status line, or why no answer came ("timed out")
 };
 
-HttpOutcome http_post(const HttpRequest& request, std::chrono::milliseconds timeout);
+class HttpPoster {
+public:
+    // At most `max_in_flight` requests at once; one more fails at once rather than queueing
+    // behind servers that do not answer.
+    explicit HttpPoster(std::size_t max_in_flight = 256);
+    // Ends every request still running without calling its `done`.
+    ~HttpPoster();
+    HttpPoster(const HttpPoster&) = delete;
+    HttpPoster& operator=(const HttpPoster&) = delete;
+
+    // Starts one POST and returns; `done` is called once, on the poster's thread (or on the
+    // caller's when the request cannot start).
+    void post(HttpRequest request, std::chrono::milliseconds timeout,
+              std::function<void(HttpOutcome)> done);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace iotemu::rules::detail
