@@ -88,7 +88,9 @@ struct Runtime::Impl {
     std::deque<Job> queue;
     bool stopping = false;
     std::map<std::string, Pool, std::less<>> pools;
-    std::set<pid_t> busy;  // killed at shutdown; a pid leaves before it is reaped
+    // Busy processes and their functions: killed at shutdown and when their function is deleted;
+    // a pid leaves before it is reaped, so no reused pid is ever signalled.
+    std::map<pid_t, std::string> busy;
     std::vector<std::thread> threads;
 
     explicit Impl(RuntimeConfig c)
@@ -103,7 +105,7 @@ struct Runtime::Impl {
         {
             std::lock_guard lock(mutex);
             stopping = true;
-            for (const pid_t pid : busy) ::kill(-pid, SIGKILL);
+            for (const auto& [pid, name] : busy) ::kill(-pid, SIGKILL);
             abandoned.swap(queue);
             for (auto& [name, pool] : pools)
                 for (auto& process : pool.idle) idle.push_back(std::move(process));
@@ -167,7 +169,7 @@ struct Runtime::Impl {
                 auto process = std::move(pool.idle.back());
                 pool.idle.pop_back();
                 if (process->alive()) {
-                    busy.insert(process->pid());
+                    busy.emplace(process->pid(), function.name);
                     return Lease{std::move(process), false};
                 }
                 retired.push_back(std::move(process));
@@ -184,7 +186,7 @@ struct Runtime::Impl {
         try {
             auto process = RuntimeProcess::spawn(process_spec(function, config, bootstrap));
             std::lock_guard relock(mutex);
-            busy.insert(process->pid());
+            busy.emplace(process->pid(), function.name);
             return Lease{std::move(process), true};
         } catch (...) {
             std::lock_guard relock(mutex);
@@ -340,7 +342,7 @@ InvokeResult Runtime::invoke_and_wait(Function function, std::string event) {
     return future.get();
 }
 
-void Runtime::retire(std::string_view function_name) {
+void Runtime::retire(std::string_view function_name, Busy running) {
     std::vector<std::unique_ptr<RuntimeProcess>> retired;
     {
         std::lock_guard lock(impl_->mutex);
@@ -350,7 +352,10 @@ void Runtime::retire(std::string_view function_name) {
         for (auto& process : pool.idle) retired.push_back(std::move(process));
         pool.processes -= pool.idle.size();
         pool.idle.clear();
-        pool.revision.clear();  // busy processes are ended when they come back
+        pool.revision.clear();      // busy processes are ended when they come back
+        if (running == Busy::kill)  // their invocations end as a crashed handler's do
+            for (const auto& [pid, name] : impl_->busy)
+                if (name == function_name) ::kill(-pid, SIGKILL);
     }
     impl_->capacity.notify_all();
 }

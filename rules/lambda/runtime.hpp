@@ -53,7 +53,10 @@ public:
     // The same, waiting for the result (for the REST Invoke, on an API worker).
     InvokeResult invoke_and_wait(Function function, std::string event);
     // Ends the function's warm processes: its code or configuration changed, or it was deleted.
-    void retire(std::string_view function_name);
+    // Busy ones end when their invocation does, or at once with Busy::kill (the whole process
+    // group, so a handler's children go too).
+    enum class Busy { finish, kill };
+    void retire(std::string_view function_name, Busy running = Busy::finish);
 
 private:
     struct Impl;

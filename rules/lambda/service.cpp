@@ -166,7 +166,7 @@ Function Service::update_function_configuration(std::string_view function_name,
 void Service::delete_function(std::string_view function_name) {
     std::lock_guard lock(changes_);
     const auto removed = store_.remove(function_name);
-    runtime_.retire(removed.name);
+    runtime_.retire(removed.name, Runtime::Busy::kill);
     remove_package(removed.code);
     log::info("lambda", "deleted function ", removed.name);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Handlers cannot outgrow the emulator (docs/limits.md §6): 100 MB of output is logged within
 # bounds, an endless answer is Function.ResponseSizeTooLarge, a child process a handler leaves
-# behind dies with it at the timeout and at DeleteFunction, and SIGTERM stops the emulator within
+# behind dies with it at the timeout and at DeleteFunction (idle or in the middle of an
+# invocation), and SIGTERM stops the emulator within
 # a second while a handler hangs — its child gone too. Meanwhile MQTT traffic flows.
 source "$(dirname "$0")/lib.sh"
 unruly=$HANDLERS/unruly_python
@@ -10,7 +11,8 @@ start_emulator \
   --function "answerer=python3.12:handlers.answers_forever:$unruly" \
   --function "hanger=python3.12:handlers.forks_and_hangs:$unruly" \
   --function "returner=python3.12:handlers.forks_and_returns:$unruly" \
-  --function "stuck=python3.12:handlers.forks_and_hangs:$unruly"
+  --function "stuck=python3.12:handlers.forks_and_hangs:$unruly" \
+  --function "doomed=python3.12:handlers.forks_and_hangs:$unruly"
 cd "$WORK"
 base_rss=$(rss_kib)
 base_log=$(stat -c %s emulator.log)
@@ -49,6 +51,20 @@ kill -0 "$(cat returner.pid)" || fail "the child should live while its function 
 lambda_cli delete-function --function-name returner
 gone "$(cat returner.pid)" || fail "the handler's child outlived DeleteFunction"
 
+# wait_for_file FILE: a handler has written it.
+wait_for_file() {
+  local deadline=$((SECONDS + 10))
+  until [[ -s $1 ]]; do ((SECONDS < deadline)) || fail "$1 never appeared"; sleep 0.05; done
+}
+
+# DeleteFunction in the middle of an invocation ends it, the handler's child too.
+lambda_cli update-function-configuration --function-name doomed --timeout 600 >/dev/null
+lambda_cli invoke --function-name doomed --invocation-type Event \
+  --payload "{\"pidfile\":\"$WORK/doomed.pid\"}" doomed.json >/dev/null || fail "invoke doomed failed"
+wait_for_file doomed.pid
+lambda_cli delete-function --function-name doomed
+gone "$(cat doomed.pid)" || fail "a busy handler's child outlived DeleteFunction"
+
 make_watcher watcher
 start_sub live watcher.crt watcher.key watcher-live 'live/#' -q 1
 mqtt_pub watcher.crt watcher.key -q 1 -i w-pub -t live/1 -m alive || fail "publish failed"
@@ -58,8 +74,7 @@ wait_for_line live.out "MSG live/1 alive" || fail "MQTT stopped flowing"
 lambda_cli update-function-configuration --function-name stuck --timeout 600 >/dev/null
 lambda_cli invoke --function-name stuck --invocation-type Event \
   --payload "{\"pidfile\":\"$WORK/stuck.pid\"}" stuck.json >/dev/null || fail "invoke stuck failed"
-deadline=$((SECONDS + 10))
-until [[ -s stuck.pid ]]; do ((SECONDS < deadline)) || fail "stuck never started"; sleep 0.05; done
+wait_for_file stuck.pid
 started=$(date +%s%N)
 stop_emulator
 elapsed_ms=$((($(date +%s%N) - started) / 1000000))
