@@ -133,9 +133,16 @@ struct Emulator::Impl {
           broker(registry, bus,
                  {identity.server_certificate.to_pem(), identity.server_key.to_pem()},
                  {.websocket_policy = options.websocket_policy}) {
-        if (options.alpn_port)
-            alpn_acceptor.emplace(
-                bind_port(io, endpoint_for(options.host, *options.alpn_port), "ALPN"));
+        if (options.alpn_port) try {
+                alpn_acceptor.emplace(
+                    bind_port(io, endpoint_for(options.host, *options.alpn_port), "ALPN"));
+            } catch (const std::runtime_error& e) {
+                // 443 as root's default is a convenience: a second emulator on the machine (a
+                // parallel test suite) must not fail for it. A port asked for must be served.
+                if (options.alpn_port_explicit) throw;
+                log::warn("emulator", e.what(),
+                          "; serving without the ALPN listener (--alpn-port PORT asks for one)");
+            }
         endpoints = Endpoints{
             options.host,
             api_acceptor.local_endpoint().port(),

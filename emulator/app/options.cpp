@@ -36,7 +36,8 @@ std::string usage() {
            "                       (default 8443; 0 = ephemeral)\n"
            "  --alpn-port PORT|off MQTT (ALPN x-amzn-mqtt-ca), and the HTTPS data plane and MQTT\n"
            "                       over WebSocket (ALPN x-amzn-http-ca, http/1.1 or none) over\n"
-           "                       TLS (default 443 as root, else off; 0 = ephemeral)\n"
+           "                       TLS (default 443 as root, skipped with a warning when taken;\n"
+           "                       else off; 0 = ephemeral)\n"
            "  --endpoint-host NAME host name DescribeEndpoint answers, covered by the server\n"
            "                       certificate (default --host), e.g.\n"
            "                       iotemu-ats.iot.us-east-1.localhost\n"
@@ -94,6 +95,7 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
              const auto port = parse_port(v);
              if (!port) return "expects a port number 0-65535 or 'off', got '" + v + "'";
              options.alpn_port = *port;
+             options.alpn_port_explicit = true;
              return std::nullopt;
          }},
         {"--data-dir",

@@ -19,8 +19,10 @@ struct Options {
     std::uint16_t mqtt_port = 8883;
     std::uint16_t https_port = 8443;
     // MQTT and the HTTPS data plane over TLS by ALPN (x-amzn-mqtt-ca, x-amzn-http-ca), as AWS
-    // serves them on 443; off unless set, except that root gets 443 by default.
+    // serves them on 443; off unless set, except that root gets 443 by default. Only a port set
+    // explicitly must be bound: root's default is skipped, with a warning, when 443 is taken.
     std::optional<std::uint16_t> alpn_port;
+    bool alpn_port_explicit = false;
     std::string data_dir = "./.iot-emulator";
     // The state (registry, topic rules, retained messages) in <data_dir>/state.db: set by an
     // explicit --data-dir, unset by --in-memory (docs/state.md §1).

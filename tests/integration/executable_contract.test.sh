@@ -55,6 +55,39 @@ set -e
 expect_eq "$status" 1 "exit status when the API port is taken"
 grep -q "cannot bind the API port" "$WORK/err.txt" || fail "no clear message for a taken port"
 
+# As root the ALPN listener defaults to AWS's 443. A second emulator on the machine finds 443
+# taken, warns and serves without it; asked for 443 explicitly, it fails as for any taken port.
+if ((EUID == 0)); then
+  python3 -c 'import socket, sys, time
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", 443)); s.listen()
+except OSError:
+    pass  # taken already: just as good
+print("held", flush=True); time.sleep(120)' >"$WORK/holder.out" & holder=$!
+  wait_for_line "$WORK/holder.out" held || fail "could not hold port 443"
+  "$IOTEMU_BIN" --api-port 0 --mqtt-port 0 --https-port 0 --data-dir "$WORK/third" \
+    --ready-file "$WORK/third.json" 2>"$WORK/third.err" & third=$!
+  deadline=$((SECONDS + 20))
+  until [[ -s $WORK/third.json ]]; do
+    kill -0 "$third" 2>/dev/null || fail "without --alpn-port, a taken 443 stopped the emulator: $(cat "$WORK/third.err")"
+    ((SECONDS < deadline)) || fail "the second emulator never got ready"
+    sleep 0.05
+  done
+  kill "$third"; wait "$third" || true
+  grep -q "cannot bind the ALPN port 443.*serving without the ALPN listener" "$WORK/third.err" ||
+    fail "no warning for the skipped ALPN listener: $(cat "$WORK/third.err")"
+  [[ $(json_get "$WORK/third.json" 'j.get("alpn_port", "none")') == none ]] ||
+    fail "the ready file names an ALPN port it does not serve: $(cat "$WORK/third.json")"
+  set +e
+  "$IOTEMU_BIN" --api-port 0 --mqtt-port 0 --https-port 0 --alpn-port 443 --data-dir "$WORK/third" \
+    2>"$WORK/err.txt"; status=$?
+  set -e
+  kill "$holder"
+  expect_eq "$status" 1 "exit status when --alpn-port 443 is taken"
+  grep -q "cannot bind the ALPN port 443" "$WORK/err.txt" || fail "no clear message for a taken ALPN port"
+fi
+
 # SIGTERM stops it within a second, with status 0.
 start=$(date +%s%N)
 stop_emulator
