@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Devices per second provisioned by claim: each device is CreateKeysAndCertificate followed by
-RegisterThing over MQTT (the sample template of tests/integration/fleet/), one device after
+RegisterThing over MQTT (the sample template of fixtures/fleet/), one device after
 another on each claim connection, with 1 and then 4 claim connections at once; and the same with
 CreateCertificateFromCsr. With CreateKeysAndCertificate each device costs the emulator an
 RSA-2048 key, so that rate is bounded by key generation on the worker pool; the CSR rate shows
@@ -20,7 +20,7 @@ import paho.mqtt.client as mqtt
 
 from onboarding import ROOT, arguments, running_emulator
 
-FIXTURES = os.path.join(ROOT, "tests", "integration", "fleet")
+FIXTURES = os.path.join(ROOT, "fixtures", "fleet")
 CREATE = "$aws/certificates/create/json"
 CREATE_FROM_CSR = "$aws/certificates/create-from-csr/json"
 PROVISION = "$aws/provisioning-templates/FleetTemplate/provision/json"

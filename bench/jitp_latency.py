@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency of just-in-time provisioning: from a device's first mosquitto_pub (dropped by the
 broker) until describe-thing finds the thing its CA's template created, with the workshop's
-template and device policy (tests/integration/jitp/). The same run times first connects under a
+template and device policy (fixtures/jitp/). The same run times first connects under a
 plain JITR CA (registration only, no template), so the ratio shows what provisioning adds.
 
 Usage: bench/jitp_latency.py [EMULATOR_BINARY] [--devices N]   (default build/iot-emulator, 20)
@@ -15,7 +15,7 @@ import boto3
 
 from onboarding import ROOT, Pki, arguments, running_emulator
 
-FIXTURES = os.path.join(ROOT, "tests", "integration", "jitp")
+FIXTURES = os.path.join(ROOT, "fixtures", "jitp")
 POLICY = "jitp-device-policy"
 
 

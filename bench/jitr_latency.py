@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency of just-in-time registration through a rule and a local Lambda: from a device's first
 mosquitto_pub (dropped by the broker) until describe-certificate says ACTIVE, for the workshop's
-Python/boto3 handler and the blog's Node.js aws-sdk v2 handler (tests/integration/handlers/),
+Python/boto3 handler and the blog's Node.js aws-sdk v2 handler (fixtures/handlers/),
 cold (the first invocation starts the handler's process) and warm.
 
 Usage: bench/jitr_latency.py [EMULATOR_BINARY] [--devices N]   (default build/iot-emulator, 4)
@@ -17,7 +17,7 @@ import boto3
 
 from onboarding import ROOT, Pki, arguments, running_emulator
 
-HANDLERS = os.path.join(ROOT, "tests", "integration", "handlers")
+HANDLERS = os.path.join(ROOT, "fixtures", "handlers")
 FUNCTIONS = [  # name, runtime, handler, folder under HANDLERS
     ("workshop-python", "python3.11", "lambda_function.lambda_handler", "jitr_workshop_python"),
     ("blog-nodejs", "nodejs18.x", "index.handler", "jitr_blog_nodejs"),

@@ -99,7 +99,7 @@ ARN_LAMBDA_ROLE=$(aws iam create-role --role-name jitr-lambda-role \
 aws iam attach-role-policy --role-name jitr-lambda-role \
   --policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
 
-(cd "$HANDLERS/jitr_workshop_python" && zip -q -r "$WORK/jitr-lambda.zip" .)
+(cd "$FIXTURES/handlers/jitr_workshop_python" && zip -q -r "$WORK/jitr-lambda.zip" .)
 aws lambda create-function \
 	--region $REGION \
 	--function-name jitr \

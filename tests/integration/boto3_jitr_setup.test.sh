@@ -49,7 +49,7 @@ cat >policy_document.txt <<'JSON'
   ]
 }
 JSON
-(cd "$HANDLERS/jitr_blog_nodejs" && zip -q -r "$WORK/jitr_lambda.zip" .)
+(cd "$FIXTURES/handlers/jitr_blog_nodejs" && zip -q -r "$WORK/jitr_lambda.zip" .)
 
 "$PYTHON_WITH_PYOPENSSL" "$(dirname "$0")/boto3_jitr_setup.py" "$API" 210987654321 ||
   fail "the boto3 setup script failed"

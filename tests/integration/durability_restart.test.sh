@@ -10,7 +10,7 @@ source "$here/lib.sh"
 PAHO_PYTHON=python3
 python3 -c 'import paho.mqtt, cryptography' 2>/dev/null || PAHO_PYTHON=/usr/bin/python3
 DEVICES=16
-FUNCTION="jitr=python3.11:lambda_function.lambda_handler:$HANDLERS/jitr_workshop_python"
+FUNCTION="jitr=python3.11:lambda_function.lambda_handler:$FIXTURES/handlers/jitr_workshop_python"
 start_emulator --function "$FUNCTION"
 cd "$WORK"
 ports=(--api-port "${API##*:}" --mqtt-port "$MQTT_PORT" --https-port "$HTTPS_PORT" --alpn-port "$ALPN_PORT")

@@ -25,13 +25,13 @@ iot create-keys-and-certificate --set-as-active >claim.json
 json_get claim.json 'j["certificatePem"]' >claim.crt
 json_get claim.json 'j["keyPair"]["PrivateKey"]' >claim.key
 CLAIM_ARN=$(json_get claim.json 'j["certificateArn"]')
-iot create-policy --policy-name claim --policy-document "file://$HERE/fleet/claim-policy.json" >/dev/null
+iot create-policy --policy-name claim --policy-document "file://$FIXTURES/fleet/claim-policy.json" >/dev/null
 iot attach-policy --policy-name claim --target "$CLAIM_ARN"
 
 # ---- templates: enabled, disabled, and one with a pre-provisioning hook ---------------------
 ROLE=arn:aws:iam::123456789012:role/FleetProvisioningRole
 template() { iot create-provisioning-template --template-name "$1" --provisioning-role-arn "$ROLE" \
-  --template-body "file://$HERE/fleet/template.json" "${@:2}" >/dev/null; }
+  --template-body "file://$FIXTURES/fleet/template.json" "${@:2}" >/dev/null; }
 template FleetTemplate --enabled
 template DisabledTemplate
 hook_arn=$(deploy_function fleet-hook python3.12 lambda_function.lambda_handler fleet_hook_python)
@@ -167,7 +167,7 @@ expect_eq "$(cat unprivileged.out)" '{"reply": "closed"}' "an unauthorised Creat
 # ---- RegisterThing on the control plane, with the same template and engine -----------------
 iot create-keys-and-certificate >registered.json
 registered_id=$(json_get registered.json 'j["certificateId"]')
-iot register-thing --template-body "file://$HERE/fleet/template.json" \
+iot register-thing --template-body "file://$FIXTURES/fleet/template.json" \
   --parameters "{\"SerialNumber\": \"4001\", \"AWS::IoT::Certificate::Id\": \"$registered_id\"}" >register-thing.json
 python3 - register-thing.json registered.json <<'EOF_PY' || fail "register-thing: $(cat register-thing.json)"
 import json, sys
@@ -180,7 +180,7 @@ EOF_PY
 expect_eq "$(iot describe-certificate --certificate-id "$registered_id" | json_get - 'j["certificateDescription"]["status"]')" \
   ACTIVE "the status register-thing set (OverrideSettings REPLACE on an INACTIVE certificate)"
 expect_aws_error ResourceRegistrationFailureException iot register-thing \
-  --template-body "file://$HERE/fleet/template.json" --parameters '{"SerialNumber": "4002"}'
+  --template-body "file://$FIXTURES/fleet/template.json" --parameters '{"SerialNumber": "4002"}'
 expect_aws_error InvalidRequestException iot register-thing --template-body '{"Resources": 7}'
 
 # The emulator kept running through all of it.

@@ -6,7 +6,6 @@
 # Defaults and an inline Fn::Sub policy that keeps its ${iot:…} variable; its second connection
 # publishes under that policy.
 source "$(dirname "$0")/lib.sh"
-FIXTURES=$(cd "$(dirname "$0")/jitp" && pwd)
 start_emulator
 cd "$WORK"
 ROLE=arn:aws:iam::123456789012:role/JITPRole
@@ -14,18 +13,18 @@ ROLE=arn:aws:iam::123456789012:role/JITPRole
 # ---- the template API -----------------------------------------------------------------------
 # The CLI's path: a JITP template, a second version made the default, the first deleted.
 iot create-provisioning-template --template-name sensor-jitp --type JITP \
-  --template-body "file://$FIXTURES/sensor_template.json" --provisioning-role-arn "$ROLE" >created.json
+  --template-body "file://$FIXTURES/jitp/sensor_template.json" --provisioning-role-arn "$ROLE" >created.json
 expect_eq "$(json_get created.json 'j')" \
   '{"templateArn": "arn:aws:iot:us-east-1:123456789012:provisioningtemplate/sensor-jitp", "templateName": "sensor-jitp", "defaultVersionId": 1}' \
   "create-provisioning-template's answer"
 iot create-provisioning-template-version --template-name sensor-jitp \
-  --template-body "file://$FIXTURES/sensor_template.json" >/dev/null
+  --template-body "file://$FIXTURES/jitp/sensor_template.json" >/dev/null
 iot update-provisioning-template --template-name sensor-jitp --default-version-id 2 --enabled
 iot delete-provisioning-template-version --template-name sensor-jitp --version-id 1
 
 # boto3: what the CLI did, paginators, the version limit and the errors; the sensor's type and
 # group.
-python3 - "$API" "$FIXTURES/sensor_template.json" "$ROLE" <<'PY' || fail "boto3 checks of the template API failed"
+python3 - "$API" "$FIXTURES/jitp/sensor_template.json" "$ROLE" <<'PY' || fail "boto3 checks of the template API failed"
 import sys
 import boto3
 iot = boto3.client("iot", endpoint_url=sys.argv[1], region_name="us-east-1")

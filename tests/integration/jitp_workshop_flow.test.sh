@@ -7,7 +7,6 @@
 # PENDING_ACTIVATION with nothing left behind, and bad templates are refused without changing the
 # CA.
 source "$(dirname "$0")/lib.sh"
-FIXTURES=$(cd "$(dirname "$0")/jitp" && pwd)
 start_emulator
 cd "$WORK"
 
@@ -19,12 +18,12 @@ aws() { command aws --endpoint-url "$API" --output json "$@"; }
 register_jitr_ca acm-pca-root-ca "/O=Workshop/CN=JITP Workshop CA"
 CA_CERTIFICATE_ID=$CA_ID
 IOT_POLICY=jitp-device-policy
-iot create-policy --policy-name "$IOT_POLICY" --policy-document "file://$FIXTURES/device_policy.json" >/dev/null
+iot create-policy --policy-name "$IOT_POLICY" --policy-document "file://$FIXTURES/jitp/device_policy.json" >/dev/null
 iot create-thing-group --thing-group-name bulk-group >/dev/null
 ARN_IOT_PROVISIONING_ROLE=arn:aws:iam::123456789012:role/JITPRole
 
 # "Enable JITP for your own CA", verbatim.
-source "$FIXTURES/workshop_template.sh"
+source "$FIXTURES/jitp/workshop_template.sh"
 aws iot update-ca-certificate --certificate-id $CA_CERTIFICATE_ID \
 	  --no-remove-auto-registration \
 	  --new-auto-registration-status ENABLE \

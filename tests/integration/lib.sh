@@ -216,14 +216,20 @@ PYTHON_WITH_PYOPENSSL=${PYTHON_WITH_PYOPENSSL:-python3}
 
 # ---- Lambda functions and topic rules ----------------------------------------------------------
 
+# Test-only handlers; the sample material users share (JITR handlers, templates, policies) is in
+# the top-level fixtures/.
 HANDLERS=$(cd "$(dirname "${BASH_SOURCE[0]}")/handlers" && pwd)
+FIXTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../fixtures" && pwd)
 
-# deploy_function NAME RUNTIME HANDLER DIR [FLAGS…]: zips DIR (a folder under handlers/) and
-# creates the function with `aws lambda create-function --zip-file`; prints its ARN.
+# deploy_function NAME RUNTIME HANDLER DIR [FLAGS…]: zips DIR (a folder under fixtures/handlers/
+# or handlers/) and creates the function with `aws lambda create-function --zip-file`; prints its
+# ARN.
 deploy_function() {
   local name=$1 runtime=$2 handler=$3 dir=$4; shift 4
+  local source=$FIXTURES/handlers/$dir
+  [[ -d $source ]] || source=$HANDLERS/$dir
   rm -f "$WORK/$name.zip"
-  (cd "$HANDLERS/$dir" && zip -q -r "$WORK/$name.zip" .)
+  (cd "$source" && zip -q -r "$WORK/$name.zip" .)
   lambda_cli create-function --function-name "$name" --runtime "$runtime" --handler "$handler" \
     --role "arn:aws:iam::123456789012:role/$name" --zip-file "fileb://$WORK/$name.zip" "$@" |
     json_get - 'j["FunctionArn"]'

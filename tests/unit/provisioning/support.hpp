@@ -40,10 +40,10 @@ inline std::string evaluate_error(std::string_view body, const Parameters& param
 }
 
 // The AWS IoT Device Management workshop's JITP template exactly as its shell line
-// (tests/integration/jitp/workshop_template.sh: TB="{ \\\"Parameters\\\" : …}") makes it for
+// (fixtures/jitp/workshop_template.sh: TB="{ \\\"Parameters\\\" : …}") makes it for
 // the update-ca-certificate command, with IOT_POLICY=`policy`.
 inline std::string workshop_template(std::string_view policy) {
-    std::ifstream file(IOTEMU_SOURCE_DIR "/tests/integration/jitp/workshop_template.sh");
+    std::ifstream file(IOTEMU_SOURCE_DIR "/fixtures/jitp/workshop_template.sh");
     std::string line;
     while (std::getline(file, line) && !line.starts_with("TB=\"")) continue;
     REQUIRE(line.starts_with("TB=\""));
