@@ -220,13 +220,21 @@ struct Runtime::Impl {
 
     // Waits for the bootstrap's "ready"; an error object (as JSON text) when the handler could not
     // be loaded.
-    std::optional<std::string> initialize(RuntimeProcess& process, std::string& log) {
-        const auto reply = process.exchange({}, Clock::now() + config.init_timeout, log);
+    // Lambda gives the init phase 10 s and, past them, runs it again within the first
+    // invocation under the function's timeout (docs/aws/provisioning-and-services.md §5.4); here
+    // the same process keeps loading for that long.
+    std::optional<std::string> initialize(RuntimeProcess& process, const Function& function,
+                                          std::string& log) {
+        auto reply = process.exchange({}, Clock::now() + config.init_timeout, log);
         if (reply.outcome == RuntimeProcess::Outcome::timed_out)
-            return error_payload("Runtime.InitTimeout",
-                                 "The handler did not load within " +
-                                     two_decimals(config.init_timeout.count() / 1000.0) +
-                                     " seconds");
+            reply =
+                process.exchange({}, Clock::now() + std::chrono::seconds(function.timeout), log);
+        if (reply.outcome == RuntimeProcess::Outcome::timed_out)
+            return error_payload(
+                "Runtime.InitTimeout",
+                "The handler did not load within " +
+                    two_decimals(config.init_timeout.count() / 1000.0 + function.timeout) +
+                    " seconds");
         if (reply.outcome == RuntimeProcess::Outcome::exited) {
             forget(process);
             return error_payload("Runtime.ExitError",
@@ -251,7 +259,7 @@ struct Runtime::Impl {
         auto& process = *lease->process;
         std::optional<std::string> failure;
         bool reusable = false;
-        if (lease->fresh) failure = initialize(process, log);
+        if (lease->fresh) failure = initialize(process, function, log);
         const auto invoked = Clock::now();
         if (!failure) {
             const auto reply =

@@ -78,20 +78,29 @@ exports.callbackError = (event, context, callback) => callback(new Error('via ca
 exports.hangs = () => new Promise(() => {});
 )";
 
+// A module that takes LOAD_SECONDS to import, as a handler with heavy imports does.
+constexpr const char* slow_loading_module = R"(import os, time
+time.sleep(float(os.environ["LOAD_SECONDS"]))
+def handler(event, context):
+    return {"loaded": True}
+)";
+
 struct Fixture {
     TempDir work;
     Runtime runtime;
 
-    Fixture()
+    explicit Fixture(std::chrono::milliseconds init_timeout = std::chrono::seconds(10))
         : runtime([&] {
               RuntimeConfig config;
               config.bootstrap_directory = work / "bootstrap";
               config.api_endpoint_url = "http://127.0.0.1:4580";
               config.node_modules_directory = work / "node_modules";
               config.threads = 4;
+              config.init_timeout = init_timeout;
               return config;
           }()) {
-        write_files(work / "py", {{"lambda_function.py", python_handlers}});
+        write_files(work / "py", {{"lambda_function.py", python_handlers},
+                                  {"slow_loading.py", slow_loading_module}});
         write_files(work / "js", {{"index.js", node_handlers}});
     }
 
@@ -250,6 +259,19 @@ TEST_CASE("a missing module or function is an init error") {
     result = fx.runtime.invoke_and_wait(fx.function("python3.12", "lambda_function.unserializable"),
                                         "{}");
     CHECK(payload_of(result)["errorType"] == "Runtime.MarshalError");
+}
+
+TEST_CASE("a handler past the init phase's bound loads on within the function's timeout") {
+    Fixture fx(std::chrono::milliseconds(200));
+    auto slow = fx.function("python3.12", "slow_loading.handler", 5);
+    slow.environment = {{"LOAD_SECONDS", "0.5"}};
+    CHECK(payload_of(fx.runtime.invoke_and_wait(slow, "{}"))["loaded"] == true);
+
+    auto too_slow = fx.function("python3.12", "slow_loading.handler", 1);
+    too_slow.environment = {{"LOAD_SECONDS", "30"}};
+    const auto failed = payload_of(fx.runtime.invoke_and_wait(too_slow, "{}"));
+    CHECK(failed["errorType"] == "Runtime.InitTimeout");
+    CHECK(failed["errorMessage"] == "The handler did not load within 1.20 seconds");
 }
 
 TEST_CASE("node handlers: async, callback and legacy context.succeed") {
