@@ -4,7 +4,7 @@
 // bench/run gives it the address, the client identity and the broker's pid (for /proc).
 // Clients speak MQTT 3.1.1, except in qos0v5 and qos1v5, which are qos0 and qos1 over MQTT 5.
 //
-//   node loadgen.js <connects|qos0|qos1|qos0v5|qos1v5|idle> --port P --pid PID --ca F --cert F --key F
+//   node loadgen.js <connects|qos0|qos1|qos0v5|qos1v5|offline|idle> --port P --pid PID --ca F --cert F --key F
 //                   [--host 127.0.0.1] [--duration S] [--connectors N] [--connections N]
 //   node loadgen.js report <results-dir>      the table bench/run prints
 //
@@ -55,7 +55,7 @@ const seconds_now = () => performance.now() / 1000;
 
 // Resolves once CONNACK arrived; rejects if the connection fails or closes first. No reconnects:
 // a broker that drops a client must show up as a failure, not be hidden by a retry.
-function connect(target, client_id, protocolVersion = 4) {
+function connect(target, client_id, protocolVersion = 4, clean = true, on_message = null) {
   // Our own stream, for two reasons. The socket gets TCP_NODELAY before the handshake
   // (tls.connect ignores the option): with Nagle on, the CONNECT that follows the client's
   // Finished waits for a delayed ACK (~40 ms, bench/README.md "What this machine class costs"). And
@@ -70,11 +70,13 @@ function connect(target, client_id, protocolVersion = 4) {
   const client = new MqttClient(stream_builder, {
     clientId: client_id,
     protocolVersion,
-    clean: true,
+    clean,
     keepalive: 60, // AWS's range is 30–1200 s; nothing in a run idles that long
     reconnectPeriod: 0,
     connectTimeout: 10_000,
   });
+  // Messages a resumed session gets right behind CONNACK come before the promise resolves.
+  if (on_message) client.on('message', on_message);
   return new Promise((resolve, reject) => {
     const fail = (error) => {
       client.end(true);
@@ -235,6 +237,86 @@ async function measure_throughput(target, { duration, qos, version = 4 }) {
   };
 }
 
+// QoS 1 publishes to a topic whose one subscriber is a persistent session (clean session 0)
+// that is offline, so every message is queued for it: PUBACKs per second and broker CPU per
+// message (the emulator writes each one to its state database before the PUBACK). Then the
+// subscriber comes back and takes its queue: the newest min(sent, limit) messages, in order.
+async function measure_offline(target, { duration }) {
+  const topic = 'bench/offline';
+  const window = 100;
+  const client_id = 'bench-sub-offline';
+  const first = await connect(target, client_id, 4, false);
+  await first.subscribeAsync(topic, { qos: 1 });
+  await first.endAsync();
+  const publisher = await connect(target, 'bench-pub-offline');
+  let sent = 0;
+  let acknowledged = 0;
+  let publish_errors = 0;
+  let publishing = true;
+  let broken = null;
+  publisher.on('close', () => {
+    broken ??= 'publisher: connection closed';
+    publishing = false;
+  });
+  const template = Buffer.alloc(100, 'x');
+  const pump = () => {
+    while (publishing && sent - acknowledged < window) {
+      const payload = Buffer.from(template);
+      payload.writeUInt32BE(sent++, 0);
+      publisher.publish(topic, payload, { qos: 1 }, (error) => {
+        if (error) ++publish_errors;
+        ++acknowledged;
+        pump();
+      });
+    }
+  };
+  pump();
+  const cpu_before = broker_cpu_seconds(target.pid);
+  const acknowledged_before = acknowledged;
+  const start = seconds_now();
+  await sleep(duration * 1000);
+  const counted = acknowledged - acknowledged_before;
+  const elapsed = seconds_now() - start;
+  const cpu = broker_cpu_seconds(target.pid) - cpu_before;
+  publishing = false;
+  while (acknowledged < sent && !broken) await sleep(20);
+  publisher.removeAllListeners('close');
+  await publisher.endAsync();
+
+  // The queue: every message received must be newer than the one before it, and the last one
+  // must be the last one sent (the oldest give way when a queue is full, never the newest).
+  let received = 0;
+  let out_of_order = 0;
+  let last = -1;
+  const returning = await connect(target, client_id, 4, false, (_topic, payload) => {
+    const n = payload.readUInt32BE(0);
+    if (n <= last) ++out_of_order;
+    last = n;
+    ++received;
+  });
+  for (let seen = -1, quiet_since = seconds_now(); last !== sent - 1; ) {
+    await sleep(20);
+    if (received !== seen) [seen, quiet_since] = [received, seconds_now()];
+    else if (seconds_now() - quiet_since > 2) break;
+  }
+  await returning.endAsync();
+  const clean = await connect(target, client_id, 4, true); // leaves no session behind
+  await clean.endAsync();
+  return {
+    window,
+    seconds: elapsed,
+    per_second: counted / elapsed,
+    broker_cpu_seconds: cpu,
+    broker_cpu_us_per_message: counted > 0 ? (cpu * 1e6) / counted : null,
+    sent,
+    received_after_reconnect: received,
+    newest_received: last === sent - 1,
+    out_of_order,
+    publish_errors,
+    broken,
+  };
+}
+
 // Broker RSS grown by idle connections: open N (connected, CONNACKed, then silent), read RSS,
 // divide the growth by N. A few connections first, so one-off set-up (TLS context, first
 // session) is not charged to the idle ones.
@@ -287,6 +369,8 @@ function report(directory) {
     ['MQTT 5 QoS 0 broker CPU µs per message', 'qos0v5', (r) => r.broker_cpu_us_per_message, 1],
     ['MQTT 5 QoS 1 msg/s received', 'qos1v5', (r) => r.per_second, 0],
     ['MQTT 5 QoS 1 broker CPU µs per message', 'qos1v5', (r) => r.broker_cpu_us_per_message, 1],
+    ['QoS 1 to an offline persistent session: PUBACKs/s', 'offline', (r) => r.per_second, 0],
+    ['QoS 1 to an offline persistent session: broker CPU µs per message', 'offline', (r) => r.broker_cpu_us_per_message, 1],
     ['RSS per idle connection (KiB)', 'idle', (r) => r.per_connection_kib, 1],
   ];
   const cell = (value, digits) => (value == null ? '—' : value.toFixed(digits));
@@ -321,6 +405,16 @@ function report(directory) {
             `${r.received_in_window} delivered in it)`,
         );
     }
+    const offline = read(`offline-${broker}`);
+    if (offline) {
+      if (offline.broken) problems.push(`${broker} offline: ${offline.broken}`);
+      if (!offline.newest_received || offline.out_of_order)
+        problems.push(
+          `${broker} offline: the returning session got ${offline.received_after_reconnect} of ` +
+            `${offline.sent} messages, ${offline.out_of_order} out of order, the newest ` +
+            `${offline.newest_received ? '' : 'not '}among them`,
+        );
+    }
     const idle = read(`idle-${broker}`);
     if (idle && idle.still_open < idle.connections)
       problems.push(`${broker}: only ${idle.still_open} of ${idle.connections} idle connections stayed open`);
@@ -352,6 +446,7 @@ async function main() {
     qos1: () => measure_throughput(target, { duration, qos: 1 }),
     qos0v5: () => measure_throughput(target, { duration, qos: 0, version: 5 }),
     qos1v5: () => measure_throughput(target, { duration, qos: 1, version: 5 }),
+    offline: () => measure_offline(target, { duration }),
     idle: () => measure_idle(target, { connections: Number(args.connections ?? 500) }),
   };
   if (!measurements[command]) throw new Error(`unknown measurement: ${command}`);

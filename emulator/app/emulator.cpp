@@ -37,6 +37,7 @@
 #include "store/registry_store.hpp"
 #include "store/retained_storage.hpp"
 #include "store/schema.hpp"
+#include "store/session_storage.hpp"
 #include "store/topic_rule_storage.hpp"
 
 namespace iotemu::app {
@@ -132,7 +133,8 @@ struct Emulator::Impl {
           acm_pca(options.region, options.account_id),
           broker(registry, bus,
                  {identity.server_certificate.to_pem(), identity.server_key.to_pem()},
-                 {.websocket_policy = options.websocket_policy}) {
+                 {.websocket_policy = options.websocket_policy},
+                 durable<store::SqliteSessionStorage>()) {
         if (options.alpn_port) try {
                 alpn_acceptor.emplace(
                     bind_port(io, endpoint_for(options.host, *options.alpn_port), "ALPN"));

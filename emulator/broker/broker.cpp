@@ -24,6 +24,7 @@
 #include "broker/onboarding.hpp"
 #include "broker/transport.hpp"
 #include "common/log.hpp"
+#include "common/time.hpp"
 
 namespace iotemu::broker {
 namespace {
@@ -188,9 +189,11 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<ssl::
 }  // namespace
 
 Broker::Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredentials& credentials,
-               BrokerOptions options)
+               BrokerOptions options, std::unique_ptr<SessionStorage> sessions)
     : impl_(std::make_shared<Impl>()) {
-    impl_->context = std::make_shared<BrokerContext>(registry, bus, options);
+    impl_->context = std::make_shared<BrokerContext>(registry, bus, options, std::move(sessions));
+    if (const auto restored = impl_->context->connections.restore(epoch_millis(now())))
+        log::info("broker", restored, " persistent sessions restored");
     impl_->credentials = credentials;
     // A certificate that leaves ACTIVE loses its connections (docs/aws/iot-core.md §2.2:
     // "disconnects devices"), with AUTH_ERROR (docs/aws/data-plane.md §1.4).

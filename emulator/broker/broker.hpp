@@ -13,6 +13,7 @@
 
 #include "broker/broker_context.hpp"
 #include "broker/mqtt_api.hpp"
+#include "broker/session_storage.hpp"
 #include "bus/bus.hpp"
 #include "registry/registry.hpp"
 
@@ -35,8 +36,9 @@ enum class Listener {
 
 class Broker {
 public:
+    // With `sessions`, persistent sessions are kept there and the stored ones restored now.
     Broker(registry::Registry& registry, bus::Bus& bus, const ServerCredentials& credentials,
-           BrokerOptions options = {});
+           BrokerOptions options = {}, std::unique_ptr<SessionStorage> sessions = nullptr);
     ~Broker();
     Broker(const Broker&) = delete;
     Broker& operator=(const Broker&) = delete;

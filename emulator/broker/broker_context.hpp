@@ -45,8 +45,9 @@ struct BrokerContext {
         return nullptr;
     }
 
-    BrokerContext(registry::Registry& r, bus::Bus& b, BrokerOptions o)
-        : registry(r), bus(b), options(o), connections(b, o.offline_queue) {}
+    BrokerContext(registry::Registry& r, bus::Bus& b, BrokerOptions o,
+                  std::shared_ptr<SessionStorage> sessions = nullptr)
+        : registry(r), bus(b), options(o), connections(b, o.offline_queue, std::move(sessions)) {}
 };
 
 }  // namespace iotemu::broker

@@ -164,9 +164,10 @@ public:
     }
 
     SubscribeResult subscribe(const mqtt::Subscription& subscription, mqtt::QoS granted) override {
-        auto subscribed = context_->bus.subscribe(
-            session_->bus_id, subscription.filter,
-            {granted, subscription.no_local, subscription.retain_as_published});
+        const mqtt::SubscriptionOptions options{granted, subscription.no_local,
+                                                subscription.retain_as_published};
+        auto subscribed = context_->bus.subscribe(session_->bus_id, subscription.filter, options);
+        session_->subscribed(subscription.filter, options);
         SubscribeResult result{.existed = subscribed.existed};
         const auto now_ms = epoch_millis(now());
         for (auto& message : subscribed.retained) {
@@ -178,6 +179,7 @@ public:
 
     void unsubscribe(std::string_view filter) override {
         context_->bus.unsubscribe(session_->bus_id, filter);
+        session_->unsubscribed(filter);
     }
 
     std::size_t subscription_count() const override {

@@ -1,6 +1,10 @@
 // Bookkeeping under one lock; bus calls (attach/detach) happen after it is released.
 #include "broker/connections.hpp"
 
+#include <stdexcept>
+
+#include "common/log.hpp"
+
 namespace iotemu::broker {
 namespace {
 
@@ -12,10 +16,59 @@ constexpr std::int64_t presence_memory_ms = 3'600'000;
 
 }  // namespace
 
-Connections::Connections(bus::Bus& bus, OfflineQueueLimits limits)
+Connections::Connections(bus::Bus& bus, OfflineQueueLimits limits,
+                         std::shared_ptr<SessionStorage> storage)
     : bus_(bus),
       queue_limits_(limits),
-      queue_budget_(std::make_shared<OfflineQueueBudget>(limits.total_bytes)) {}
+      queue_budget_(std::make_shared<OfflineQueueBudget>(limits.total_bytes)),
+      storage_(std::move(storage)) {}
+
+template <class Write>
+void Connections::store(const std::string& client_id, Write&& write) {
+    if (!storage_) return;
+    try {
+        write(*storage_);
+    } catch (const std::exception& e) {
+        log::error("broker", "the session of '", client_id,
+                   "' could not be stored (kept in memory only): ", e.what());
+    }
+}
+
+std::size_t Connections::restore(std::int64_t now_ms) {
+    if (!storage_) return 0;
+    std::size_t restored = 0;
+    for (auto& stored : storage_->load()) {
+        const auto& client_id = stored.client_id;
+        if (stored.expires_at_ms != 0 && stored.expires_at_ms <= now_ms) {
+            store(client_id, [&](SessionStorage& storage) { storage.erase_session(client_id); });
+            continue;
+        }
+        auto session = std::make_shared<Session>(client_id, stored.version, true, queue_limits_,
+                                                 queue_budget_, storage_);
+        session->bus_id = bus_.attach(session);
+        for (const auto& subscription : stored.subscriptions) {
+            try {
+                bus_.subscribe(session->bus_id, subscription.filter, subscription.options);
+            } catch (const std::invalid_argument&) {
+                log::warn("broker", "the stored subscription '", subscription.filter, "' of '",
+                          client_id, "' is not a valid topic filter; left out");
+            }
+        }
+        session->restore(std::move(stored.queued));
+        auto expires_at_ms = stored.expires_at_ms;
+        if (expires_at_ms == 0) {
+            expires_at_ms = now_ms + std::int64_t{stored.expiry_seconds} * 1000;
+            store(client_id, [&](SessionStorage& storage) {
+                storage.put_session(client_id, stored.version, stored.expiry_seconds,
+                                    expires_at_ms);
+            });
+        }
+        std::lock_guard lock(mutex_);
+        persistent_sessions_[client_id] = Stored{std::move(session), expires_at_ms};
+        ++restored;
+    }
+    return restored;
+}
 
 void Connections::add(const std::shared_ptr<ConnectionHandle>& connection) {
     std::lock_guard lock(mutex_);
@@ -47,7 +100,7 @@ void Connections::release(const std::string& client_id, const ConnectionHandle* 
 std::shared_ptr<Session> Connections::new_session(
     const std::string& client_id, const mqtt::ProtocolHost::SessionRequest& request) {
     auto session = std::make_shared<Session>(client_id, request.version, request.expiry_seconds > 0,
-                                             queue_limits_, queue_budget_);
+                                             queue_limits_, queue_budget_, storage_);
     session->bus_id = bus_.attach(session);
     return session;
 }
@@ -77,6 +130,13 @@ Connections::Opened Connections::open_session(const std::string& client_id,
                 opened.present = true;
             }
         }
+        for (const auto& session : discarded)
+            store(session->client_id(),
+                  [&](SessionStorage& storage) { storage.erase_session(session->client_id()); });
+        if (opened.present)
+            store(client_id, [&](SessionStorage& storage) {
+                storage.put_session(client_id, request.version, request.expiry_seconds, 0);
+            });
     }
     for (const auto& session : discarded) bus_.detach(session->bus_id);
     if (opened.present) return opened;
@@ -84,6 +144,9 @@ Connections::Opened Connections::open_session(const std::string& client_id,
     if (request.expiry_seconds > 0) {
         std::lock_guard lock(mutex_);
         persistent_sessions_[client_id] = Stored{opened.session, 0};
+        store(client_id, [&](SessionStorage& storage) {
+            storage.put_session(client_id, request.version, request.expiry_seconds, 0);
+        });
     }
     return opened;
 }
@@ -96,12 +159,20 @@ void Connections::end_session(const std::shared_ptr<Session>& session, std::uint
             presence->second.last_seen_ms = now_ms;
         const auto it = persistent_sessions_.find(session->client_id());
         const bool stored = it != persistent_sessions_.end() && it->second.session == session;
+        const auto& client_id = session->client_id();
         if (stored && expiry_seconds > 0) {
             session->set_persistent(true);
             it->second.expires_at_ms = now_ms + std::int64_t{expiry_seconds} * 1000;
+            store(client_id, [&](SessionStorage& storage) {
+                storage.put_session(client_id, session->version(), expiry_seconds,
+                                    it->second.expires_at_ms);
+            });
             return;
         }
-        if (stored) persistent_sessions_.erase(it);
+        if (stored) {
+            persistent_sessions_.erase(it);
+            store(client_id, [&](SessionStorage& storage) { storage.erase_session(client_id); });
+        }
     }
     bus_.detach(session->bus_id);
 }

@@ -1,8 +1,10 @@
 // Connections: who is connected as which client id, the sessions that outlive connections until
 // they expire, and each client id's lifecycle version number. The broker asks it to take over a
 // client id (docs/aws/iot-core.md §6.2: the newer connection wins), to open or resume a session,
-// and which connections use a certificate that stopped being ACTIVE.
-// Thread-safe; never calls out while holding its lock. Sans-I/O: time comes in as arguments.
+// and which connections use a certificate that stopped being ACTIVE. With a SessionStorage,
+// persistent sessions are written as they open and end and read back by restore().
+// Thread-safe; never calls the bus while holding its lock (the storage, yes: a session's writes
+// stay in order). Sans-I/O: time comes in as arguments.
 #pragma once
 
 #include <cstddef>
@@ -30,7 +32,13 @@ public:
 
 class Connections {
 public:
-    Connections(bus::Bus& bus, OfflineQueueLimits limits);
+    Connections(bus::Bus& bus, OfflineQueueLimits limits,
+                std::shared_ptr<SessionStorage> storage = nullptr);
+
+    // Brings back the stored sessions that have not expired at `now_ms`, with their
+    // subscriptions and queued messages; one whose connection was live when the emulator stopped
+    // starts its expiry now. Returns how many. Call once, before the first connection.
+    std::size_t restore(std::int64_t now_ms);
 
     void add(const std::shared_ptr<ConnectionHandle>& connection);
     void remove(const ConnectionHandle* connection);
@@ -81,9 +89,15 @@ private:
     // client ids gone long enough (returns the sessions, for the bus to forget after the lock).
     std::vector<std::shared_ptr<Session>> expire(std::int64_t now_ms);
 
+    // Under the lock: the session's storage write, logged if it fails (the session goes on in
+    // memory).
+    template <class Write>
+    void store(const std::string& client_id, Write&& write);
+
     bus::Bus& bus_;
     const OfflineQueueLimits queue_limits_;
     const std::shared_ptr<OfflineQueueBudget> queue_budget_;
+    const std::shared_ptr<SessionStorage> storage_;
     mutable std::mutex mutex_;
     std::map<const ConnectionHandle*, std::weak_ptr<ConnectionHandle>> live_;
     std::map<std::string, std::weak_ptr<ConnectionHandle>> by_client_id_;

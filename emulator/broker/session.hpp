@@ -3,7 +3,9 @@
 // keeps the QoS 1 messages the client must get later (3.1.1 clean session 0, MQTT 5 Session
 // Expiry Interval over 0: docs/aws/iot-core.md §6.2, docs/aws/data-plane.md §1.3).
 // The bus delivers to the session; the session forwards to the attached connection or queues.
-// Thread-safe (deliveries come from any publisher's thread). Sans-I/O.
+// A persistent session writes what it queues offline, and its subscriptions, to its
+// SessionStorage when it has one (docs/state.md §2); forwarding never touches it. Thread-safe
+// (deliveries come from any publisher's thread). Sans-I/O.
 #pragma once
 
 #include <atomic>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/session_storage.hpp"
 #include "bus/bus.hpp"
 
 namespace iotemu::broker {
@@ -52,8 +55,10 @@ private:
 
 class Session final : public bus::Subscriber {
 public:
+    // `storage` (may be null) keeps the session across restarts while it is persistent.
     Session(std::string client_id, mqtt::ProtocolVersion version, bool persistent,
-            OfflineQueueLimits limits, std::shared_ptr<OfflineQueueBudget> budget);
+            OfflineQueueLimits limits, std::shared_ptr<OfflineQueueBudget> budget,
+            std::shared_ptr<SessionStorage> storage = nullptr);
     ~Session() override;
 
     const std::string& client_id() const { return client_id_; }
@@ -66,18 +71,34 @@ public:
     void deliver(const bus::Message& message, mqtt::QoS qos, bool retain) override;
 
     // Attaches a connection and returns what was queued for it, oldest first; each message's
-    // qos and retain are the delivery's.
+    // qos and retain are the delivery's. The storage keeps them until the connection ends: a
+    // restart in between delivers them again (QoS 1 is at least once).
     std::vector<bus::Message> attach(std::weak_ptr<SessionSink> sink);
     // Detaches `sink` if it is the attached one (else returns false: a newer connection took the
     // session over); `unacknowledged` QoS 1 messages go back to the front of the queue for the
-    // next connection.
+    // next connection, and become the stored queue.
     bool detach(const SessionSink* sink, std::vector<bus::Message> unacknowledged);
+
+    // A subscription the session's connection made or removed (the bus holds it), to store.
+    void subscribed(std::string_view filter, mqtt::SubscriptionOptions options);
+    void unsubscribed(std::string_view filter);
+    // Puts messages read back from the storage in the queue, as they were.
+    void restore(std::vector<bus::Message> queued);
 
     bus::SubscriberId bus_id = 0;  // set once by the owner after Bus::attach
 
 private:
-    // Queues `message` (mutex_ held), making room as OfflineQueueLimits says.
-    void enqueue(bus::Message message, bool at_front);
+    // Queues `message` (mutex_ held), making room as OfflineQueueLimits says; returns whether it
+    // was kept and how many older ones gave way.
+    struct Enqueued {
+        bool kept = false;
+        std::size_t dropped = 0;
+    };
+    Enqueued enqueue(bus::Message message, bool at_front);
+    // Runs `write` on the storage if the session is persistent and has one (mutex_ held); a
+    // failure is logged, the session goes on in memory.
+    template <class Write>
+    void store(const char* what, Write&& write);
     void drop_oldest();  // mutex_ held
     void clear_queue();  // mutex_ held
 
@@ -85,6 +106,7 @@ private:
     const mqtt::ProtocolVersion version_;
     const OfflineQueueLimits limits_;
     const std::shared_ptr<OfflineQueueBudget> budget_;
+    const std::shared_ptr<SessionStorage> storage_;
     mutable std::mutex mutex_;
     bool persistent_;
     std::weak_ptr<SessionSink> sink_;

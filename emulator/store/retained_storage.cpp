@@ -1,52 +1,13 @@
-// Payloads are BLOBs (bytes, not text); the MQTT 5 properties are one JSON object, correlation
-// data in base64. Each put() and erase() is its own transaction.
+// Payloads are BLOBs (bytes, not text); the MQTT 5 properties as message_codec keeps them. Each
+// put() and erase() is its own transaction.
 #include "store/retained_storage.hpp"
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
-#include "common/base64.hpp"
+#include "store/message_codec.hpp"
 
 namespace iotemu::store {
 namespace {
-
-using nlohmann::json;
-
-std::string encode_properties(const mqtt::MessageProperties& p) {
-    json j = json::object();
-    if (p.payload_format_indicator) j["payload_format_indicator"] = *p.payload_format_indicator;
-    if (p.message_expiry_interval) j["message_expiry_interval"] = *p.message_expiry_interval;
-    if (p.content_type) j["content_type"] = *p.content_type;
-    if (p.response_topic) j["response_topic"] = *p.response_topic;
-    if (p.correlation_data) j["correlation_data"] = base64_encode(*p.correlation_data);
-    for (const auto& property : p.user_properties)
-        j["user_properties"].push_back({property.name, property.value});
-    return j.dump();
-}
-
-mqtt::MessageProperties decode_properties(const std::string& text, const std::string& topic) {
-    mqtt::MessageProperties p;
-    try {
-        const json j = json::parse(text);
-        if (j.contains("payload_format_indicator"))
-            p.payload_format_indicator = j["payload_format_indicator"].get<std::uint8_t>();
-        if (j.contains("message_expiry_interval"))
-            p.message_expiry_interval = j["message_expiry_interval"].get<std::uint32_t>();
-        if (j.contains("content_type")) p.content_type = j["content_type"].get<std::string>();
-        if (j.contains("response_topic")) p.response_topic = j["response_topic"].get<std::string>();
-        if (j.contains("correlation_data"))
-            p.correlation_data = base64_decode(j["correlation_data"].get<std::string>()).value();
-        if (j.contains("user_properties"))
-            for (const auto& pair : j["user_properties"])
-                p.user_properties.push_back(
-                    {pair.at(0).get<std::string>(), pair.at(1).get<std::string>()});
-    } catch (const std::exception& e) {
-        throw StoreError("the retained message of topic '" + topic +
-                         "' has unreadable properties: " + e.what());
-    }
-    return p;
-}
 
 std::optional<std::string> optional_text(const Statement& row, int column) {
     if (row.is_null(column)) return std::nullopt;
@@ -86,7 +47,8 @@ std::vector<bus::Message> SqliteRetainedStorage::load() {
         message.client_id = optional_text(select, 3);
         message.principal = optional_text(select, 4);
         message.timestamp_ms = select.integer(5);
-        message.properties = decode_properties(select.text(6), message.topic);
+        message.properties = decode_properties(
+            select.text(6), "the retained message of topic '" + message.topic + "'");
         messages.push_back(std::move(message));
     }
     return messages;

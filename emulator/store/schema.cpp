@@ -1,6 +1,7 @@
-// Version 1: the registry's records and settings, topic rules and retained messages. A later
-// version appends a migration here; an existing one never changes. Tables keep their rowid:
-// rows (PEMs, payloads) are too large for WITHOUT ROWID to pay.
+// Version 1: the registry's records and settings, topic rules and retained messages. Version 2:
+// persistent MQTT sessions, their subscriptions and queued messages. A later version appends a
+// migration here; an existing one never changes.
+// Tables keep their rowid: rows (PEMs, payloads) are too large for WITHOUT ROWID to pay.
 #include "store/schema.hpp"
 
 #include <array>
@@ -34,7 +35,37 @@ CREATE TABLE retained_messages (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> all{version_1};
+constexpr std::string_view version_2 = R"sql(
+CREATE TABLE mqtt_sessions (
+    client_id      TEXT    PRIMARY KEY,
+    mqtt_version   INTEGER NOT NULL,  -- the protocol level: 4 (3.1.1) or 5
+    expiry_seconds INTEGER NOT NULL,
+    expires_at_ms  INTEGER NOT NULL   -- 0 while a connection uses the session
+);
+
+CREATE TABLE mqtt_subscriptions (
+    client_id           TEXT    NOT NULL,
+    filter              TEXT    NOT NULL,
+    qos                 INTEGER NOT NULL,
+    no_local            INTEGER NOT NULL,
+    retain_as_published INTEGER NOT NULL,
+    PRIMARY KEY (client_id, filter)
+);
+
+CREATE TABLE mqtt_queued_messages (
+    id           INTEGER PRIMARY KEY,  -- queue order
+    client_id    TEXT    NOT NULL,
+    topic        TEXT    NOT NULL,
+    payload      BLOB    NOT NULL,
+    qos          INTEGER NOT NULL,
+    retain       INTEGER NOT NULL,
+    timestamp_ms INTEGER NOT NULL,
+    properties   TEXT    NOT NULL  -- MQTT 5 properties as JSON
+);
+CREATE INDEX mqtt_queued_messages_by_client ON mqtt_queued_messages(client_id, id);
+)sql";
+
+constexpr std::array<std::string_view, 2> all{version_1, version_2};
 
 }  // namespace
 

@@ -3,8 +3,9 @@
 # activating them, kill -9 in the middle, a restart on the same data dir and ports. Every
 # certificate the API listed or a registration event announced is there with its status (an
 # ACTIVE one still ACTIVE), none twice; the devices that had not finished onboard with their old
-# certificates; the topic rule, the retained message and the server CA are the same. A second
-# emulator on the data dir, and a data dir from a newer schema version, are refused.
+# certificates; the topic rule, the retained message and the server CA are the same; a
+# persistent session (mosquitto_sub -c) gets the QoS 1 messages queued for it before the kill. A
+# second emulator on the data dir, and a data dir from a newer schema version, are refused.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 PAHO_PYTHON=python3
@@ -24,6 +25,17 @@ make_watcher watcher
 start_sub events watcher.crt watcher.key watcher-events '$aws/events/certificates/registered/#' -q 1
 mqtt_pub watcher.crt watcher.key -q 1 -r -i watcher-retain -t state/lamp -m on ||
   fail "the retained publish was not acknowledged"
+
+# A persistent session subscribes and goes offline; three QoS 1 messages are PUBACKed for it.
+durable_sub() {  # durable_sub ARGS…: the persistent session's client
+  timeout 20 mosquitto_sub -h "$MQTT_HOST" -p "$MQTT_PORT" --cafile "$SERVER_CA" --cert watcher.crt \
+    --key watcher.key -c -i watcher-offline -q 1 -t 'cmd/#' "$@"
+}
+durable_sub -E || fail "the persistent session did not subscribe"
+for n in 1 2 3; do
+  mqtt_pub watcher.crt watcher.key -q 1 -i watcher-cmd -t "cmd/$n" -m "queued-$n" ||
+    fail "the QoS 1 publish $n was not acknowledged"
+done
 
 storm() {
   "$PAHO_PYTHON" "$here/durability_storm.py" "$1" "$WORK" localhost "$MQTT_PORT" "$SERVER_CA" "${@:2}"
@@ -86,6 +98,10 @@ timeout 20 mosquitto_sub -h "$MQTT_HOST" -p "$MQTT_PORT" --cafile "$SERVER_CA" -
   --key watcher.key -i watcher-lamp -t state/lamp -C 1 -F '%t %p %r' >lamp.out ||
   fail "the retained message was not delivered after the restart"
 expect_eq "$(cat lamp.out)" "state/lamp on 1" "the retained message after the restart"
+
+durable_sub -C 3 -F '%t %p' >queued.out || fail "queued messages after the restart: $(cat queued.out)"
+expect_eq "$(cat queued.out)" "$(printf 'cmd/1 queued-1\ncmd/2 queued-2\ncmd/3 queued-3')" \
+  "the persistent session's queued QoS 1 messages after the restart"
 
 # A second emulator on the same data dir is refused while the first runs; a state.db written by
 # a newer schema version is refused and left as it is.
