@@ -34,6 +34,7 @@
 #include "services/acm_pca/acm_pca.hpp"
 #include "services/iam/iam.hpp"
 #include "services/sts/sts.hpp"
+#include "store/function_storage.hpp"
 #include "store/registry_store.hpp"
 #include "store/retained_storage.hpp"
 #include "store/schema.hpp"
@@ -154,7 +155,8 @@ struct Emulator::Impl {
             identity.ca_file,
             options.region,
             options.account_id};
-        functions = std::make_unique<lambda::Service>(lambda_service_config(options, endpoints));
+        functions = std::make_unique<lambda::Service>(lambda_service_config(options, endpoints),
+                                                      durable<store::SqliteFunctionStorage>());
         for (const auto& declared : options.functions) functions->declare_function(declared);
         rules_engine = std::make_unique<rules::Engine>(
             topic_rules, bus, std::make_shared<LambdaServiceInvoker>(*functions),

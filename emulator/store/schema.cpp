@@ -1,6 +1,6 @@
 // Version 1: the registry's records and settings, topic rules and retained messages. Version 2:
-// persistent MQTT sessions, their subscriptions and queued messages. A later version appends a
-// migration here; an existing one never changes.
+// persistent MQTT sessions, their subscriptions and queued messages. Version 3: Lambda functions
+// created with the API. A later version appends a migration here; an existing one never changes.
 // Tables keep their rowid: rows (PEMs, payloads) are too large for WITHOUT ROWID to pay.
 #include "store/schema.hpp"
 
@@ -65,7 +65,14 @@ CREATE TABLE mqtt_queued_messages (
 CREATE INDEX mqtt_queued_messages_by_client ON mqtt_queued_messages(client_id, id);
 )sql";
 
-constexpr std::array<std::string_view, 2> all{version_1, version_2};
+constexpr std::string_view version_3 = R"sql(
+CREATE TABLE lambda_functions (
+    function_name TEXT PRIMARY KEY,
+    body          TEXT NOT NULL  -- configuration, resource policy, package folder as JSON
+);
+)sql";
+
+constexpr std::array<std::string_view, 3> all{version_1, version_2, version_3};
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <utility>
 
 #include "common/aws_error.hpp"
 #include "common/random.hpp"
@@ -61,8 +62,21 @@ void check_statement(const PolicyStatement& statement) {
 
 }  // namespace
 
-FunctionStore::FunctionStore(std::string region, std::string account_id)
-    : region_(std::move(region)), account_id_(std::move(account_id)) {}
+FunctionStore::FunctionStore(std::string region, std::string account_id,
+                             std::unique_ptr<FunctionStorage> storage)
+    : region_(std::move(region)), account_id_(std::move(account_id)), storage_(std::move(storage)) {
+    if (!storage_) return;
+    for (auto& function : storage_->load()) {
+        auto name = function.name;
+        functions_.insert_or_assign(std::move(name), std::move(function));
+    }
+}
+
+void FunctionStore::save(Function function) {
+    if (storage_ && !function.code.declared) storage_->put(function);
+    auto name = function.name;
+    functions_.insert_or_assign(std::move(name), std::move(function));
+}
 
 std::string FunctionStore::resolve(std::string_view function_name) const {
     const auto reference = parse_function_reference(function_name);
@@ -149,7 +163,7 @@ Function FunctionStore::create(CreateFunctionRequest request) {
     // Re-checked under the exclusive lock: another create may have won since check_create.
     if (functions_.contains(name))
         throw AwsError(aws_errors::resource_conflict, "Function already exist: " + name);
-    functions_.emplace(name, function);
+    save(function);
     return function;
 }
 
@@ -186,11 +200,12 @@ Function FunctionStore::update_code(std::string_view function_name, FunctionCode
                                     const std::optional<std::string>& revision_id,
                                     FunctionCode* previous) {
     std::unique_lock lock(mutex_);
-    Function& function = existing(function_name);
+    Function function = existing(function_name);
     check_revision(function, revision_id);
-    if (previous) *previous = function.code;
-    function.code = std::move(code);
+    FunctionCode replaced = std::exchange(function.code, std::move(code));
     touch(function);
+    save(function);
+    if (previous) *previous = std::move(replaced);
     return function;
 }
 
@@ -199,7 +214,7 @@ Function FunctionStore::update_configuration(std::string_view function_name,
                                              const std::optional<std::string>& revision_id) {
     check_settings(settings);
     std::unique_lock lock(mutex_);
-    Function& function = existing(function_name);
+    Function function = existing(function_name);
     check_revision(function, revision_id);
     if (settings.runtime) {
         function.runtime = *settings.runtime;
@@ -212,12 +227,14 @@ Function FunctionStore::update_configuration(std::string_view function_name,
     if (settings.memory_size) function.memory_size = *settings.memory_size;
     if (settings.environment) function.environment = *settings.environment;
     touch(function);
+    save(function);
     return function;
 }
 
 Function FunctionStore::remove(std::string_view function_name) {
     std::unique_lock lock(mutex_);
     const auto it = functions_.find(resolve(function_name));
+    if (storage_ && !it->second.code.declared) storage_->erase(it->first);
     Function removed = std::move(it->second);
     functions_.erase(it);
     return removed;
@@ -227,7 +244,7 @@ std::string FunctionStore::add_permission(std::string_view function_name,
                                           const AddPermissionRequest& request) {
     check_statement(request.statement);
     std::unique_lock lock(mutex_);
-    Function& function = existing(function_name);
+    Function function = existing(function_name);
     check_revision(function, request.revision_id);
     for (const auto& statement : function.policy)
         if (statement.sid == request.statement.sid)
@@ -237,13 +254,14 @@ std::string FunctionStore::add_permission(std::string_view function_name,
                                "remove the existing statement.");
     function.policy.push_back(request.statement);
     touch(function);
+    save(function);
     return statement_json(request.statement, function.arn);
 }
 
 void FunctionStore::remove_permission(std::string_view function_name, std::string_view statement_id,
                                       const std::optional<std::string>& revision_id) {
     std::unique_lock lock(mutex_);
-    Function& function = existing(function_name);
+    Function function = existing(function_name);
     check_revision(function, revision_id);
     const auto it = std::find_if(function.policy.begin(), function.policy.end(),
                                  [&](const auto& s) { return s.sid == statement_id; });
@@ -252,6 +270,7 @@ void FunctionStore::remove_permission(std::string_view function_name, std::strin
                                                            " is not found in resource policy.");
     function.policy.erase(it);
     touch(function);
+    save(function);
 }
 
 FunctionPolicy FunctionStore::get_policy(std::string_view function_name) const {

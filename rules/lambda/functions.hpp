@@ -1,11 +1,13 @@
 // FunctionStore: the Lambda functions of one account and region, in memory, with Lambda's rules
 // for each control-plane operation (existing names, lookups by name or ARN, revision
 // preconditions, resource-policy statements). Operations throw AwsError and a failed call
-// changes nothing. Thread-safe (one lock, shared for reads); never touches the file system: code
-// arrives as an already extracted FunctionCode.
+// changes nothing. With a FunctionStorage every change is written before it returns (and a
+// failed write changes nothing). Thread-safe (one lock, shared for reads); never touches the
+// file system: code arrives as an already extracted FunctionCode.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "rules/lambda/function.hpp"
+#include "rules/lambda/function_storage.hpp"
 
 namespace iotemu::lambda {
 
@@ -39,7 +42,9 @@ struct FunctionPolicy {
 
 class FunctionStore {
 public:
-    FunctionStore(std::string region, std::string account_id);
+    // With `storage`, the functions it holds are loaded now.
+    FunctionStore(std::string region, std::string account_id,
+                  std::unique_ptr<FunctionStorage> storage = nullptr);
 
     const std::string& region() const { return region_; }
     const std::string& account_id() const { return account_id_; }
@@ -79,10 +84,14 @@ private:
     void check_revision(const Function& function,
                         const std::optional<std::string>& revision_id) const;
     void touch(Function& function) const;
+    // `function` as it now is: written to the storage (declared ones excepted), then into the
+    // map. Lock held.
+    void save(Function function);
 
     std::string region_;
     std::string account_id_;
     mutable std::shared_mutex mutex_;
+    std::unique_ptr<FunctionStorage> storage_;
     std::map<std::string, Function, std::less<>> functions_;
 };
 

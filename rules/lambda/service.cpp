@@ -4,6 +4,7 @@
 #include "rules/lambda/service.hpp"
 
 #include <cstdlib>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -39,11 +40,12 @@ RuntimeConfig runtime_config(const ServiceConfig& config) {
     return runtime;
 }
 
-// Packages of a previous run belong to functions that no longer exist (state is in memory).
-std::filesystem::path fresh_functions_root(const std::filesystem::path& data_dir) {
-    const auto root = data_dir / "lambda" / "functions";
+// In memory, packages of a previous run belong to functions that no longer exist; stored
+// functions keep theirs in a folder of their own, which an in-memory run never empties.
+std::filesystem::path functions_root(const std::filesystem::path& data_dir, bool stored) {
+    const auto root = data_dir / "lambda" / (stored ? "packages" : "functions");
     std::error_code ignored;
-    std::filesystem::remove_all(root, ignored);
+    if (!stored) std::filesystem::remove_all(root, ignored);
     std::filesystem::create_directories(root);
     return root;
 }
@@ -69,11 +71,26 @@ private:
 
 }  // namespace
 
-Service::Service(ServiceConfig config)
+Service::Service(ServiceConfig config, std::unique_ptr<FunctionStorage> storage)
     : config_(std::move(config)),
-      functions_root_(fresh_functions_root(config_.data_dir)),
-      store_(config_.region, config_.account_id),
-      runtime_(runtime_config(config_)) {}
+      functions_root_(functions_root(config_.data_dir, storage != nullptr)),
+      store_(config_.region, config_.account_id, std::move(storage)),
+      runtime_(runtime_config(config_)) {
+    remove_unused_packages();
+}
+
+// A package no stored function uses is what a create or update killed half-way left behind.
+void Service::remove_unused_packages() const {
+    std::set<std::filesystem::path> used;
+    for (const auto& function : store_.list(std::nullopt, 10000).functions)
+        used.insert(function.code.directory);
+    std::error_code error;
+    for (const auto& name : std::filesystem::directory_iterator(functions_root_, error)) {
+        for (const auto& package : std::filesystem::directory_iterator(name.path(), error))
+            if (!used.contains(package.path())) remove_package({.directory = package.path()});
+        std::filesystem::remove(name.path(), error);  // only when empty
+    }
+}
 
 Service::~Service() = default;
 
@@ -126,6 +143,12 @@ Function Service::declare_function(const DeclaredFunction& declared) {
     request.code.directory = declared.directory;
     request.code.sha256 = sha256_base64(declared.directory.string());
     request.code.declared = true;
+    // A declared function replaces one of the same name created with the API in an earlier run.
+    if (const auto created = store_.find(declared.name); created && !created->code.declared) {
+        log::warn("lambda", "function ", created->name,
+                  " created with the API is replaced by the one declared with --function");
+        remove_package(store_.remove(created->name).code);
+    }
     auto function = store_.create(std::move(request));
     log::info("lambda", "declared function ", function.name, " (", function.runtime, ", ",
               function.handler, ") from ", declared.directory.string());

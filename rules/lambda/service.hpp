@@ -1,5 +1,6 @@
 // lambda::Service: the Lambda service of one emulator — its FunctionStore, the deployment
-// packages under <data-dir>/lambda/, and the Runtime that runs handlers — behind the operations
+// packages under <data-dir>/lambda/ (kept across restarts when the functions are stored,
+// docs/state.md §1), and the Runtime that runs handlers — behind the operations
 // the REST API and the rules engine call. Owns the order "check, extract, store, retire warm
 // processes, clean up"; a failed call changes nothing and leaves no files. No Asio here.
 #pragma once
@@ -23,8 +24,10 @@ namespace iotemu::lambda {
 struct ServiceConfig {
     std::string account_id = "123456789012";
     std::string region = "us-east-1";
-    std::filesystem::path data_dir;  // packages go to <data_dir>/lambda/functions/<name>/<id>/
-    std::string api_endpoint_url;    // handlers' AWS_ENDPOINT_URL, e.g. "http://127.0.0.1:4580"
+    // Packages go to <data_dir>/lambda/packages/<name>/<id>/ when the functions are stored,
+    // else to <data_dir>/lambda/functions/<name>/<id>/, emptied at every start.
+    std::filesystem::path data_dir;
+    std::string api_endpoint_url;  // handlers' AWS_ENDPOINT_URL, e.g. "http://127.0.0.1:4580"
     // NODE_PATH for nodejs handlers; empty: $IOTEMU_LAMBDA_NODE_MODULES, else the build's
     // <source>/lambda-runtime/node/node_modules.
     std::filesystem::path node_modules_dir;
@@ -46,7 +49,8 @@ struct CreateFunctionInput {
 
 class Service {
 public:
-    explicit Service(ServiceConfig config);
+    // With `storage`, the functions created in earlier runs come back, with their packages.
+    explicit Service(ServiceConfig config, std::unique_ptr<FunctionStorage> storage = nullptr);
     ~Service();
     Service(const Service&) = delete;
     Service& operator=(const Service&) = delete;
@@ -79,6 +83,7 @@ private:
     // Extracts into <data_dir>/lambda/functions/<name>/<new id>/; nothing is left on failure.
     FunctionCode extract_package(const std::string& name, std::string_view zip_file) const;
     void remove_package(const FunctionCode& code) const;
+    void remove_unused_packages() const;
 
     ServiceConfig config_;
     std::filesystem::path functions_root_;

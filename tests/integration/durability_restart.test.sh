@@ -4,8 +4,9 @@
 # certificate the API listed or a registration event announced is there with its status (an
 # ACTIVE one still ACTIVE), none twice; the devices that had not finished onboard with their old
 # certificates; the topic rule, the retained message and the server CA are the same; a
-# persistent session (mosquitto_sub -c) gets the QoS 1 messages queued for it before the kill. A
-# second emulator on the data dir, and a data dir from a newer schema version, are refused.
+# persistent session (mosquitto_sub -c) gets the QoS 1 messages queued for it before the kill;
+# a function made with `aws lambda create-function` still handles its rule's events. A second
+# emulator on the data dir, and a data dir from a newer schema version, are refused.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 PAHO_PYTHON=python3
@@ -36,6 +37,20 @@ for n in 1 2 3; do
   mqtt_pub watcher.crt watcher.key -q 1 -i watcher-cmd -t "cmd/$n" -m "queued-$n" ||
     fail "the QoS 1 publish $n was not acknowledged"
 done
+
+# A function created with the API, and a rule that runs it: it answers on durable/pong.
+mkdir pong && cat >pong/lambda_function.py <<'PY'
+import json, boto3
+def lambda_handler(event, context):
+    boto3.client("iot-data").publish(topic="durable/pong", qos=1, payload=json.dumps(event))
+PY
+(cd pong && zip -q ../pong.zip lambda_function.py)
+aws --endpoint-url "$API" lambda create-function --function-name pong --runtime python3.12 \
+  --handler lambda_function.lambda_handler --role arn:aws:iam::123456789012:role/pong \
+  --zip-file fileb://pong.zip >/dev/null || fail "create-function"
+iot create-topic-rule --rule-name PongRule --topic-rule-payload '{
+  "sql": "SELECT * FROM '"'durable/ping'"'",
+  "actions": [{"lambda": {"functionArn": "arn:aws:lambda:us-east-1:123456789012:function:pong"}}]}'
 
 storm() {
   "$PAHO_PYTHON" "$here/durability_storm.py" "$1" "$WORK" localhost "$MQTT_PORT" "$SERVER_CA" "${@:2}"
@@ -102,6 +117,12 @@ expect_eq "$(cat lamp.out)" "state/lamp on 1" "the retained message after the re
 durable_sub -C 3 -F '%t %p' >queued.out || fail "queued messages after the restart: $(cat queued.out)"
 expect_eq "$(cat queued.out)" "$(printf 'cmd/1 queued-1\ncmd/2 queued-2\ncmd/3 queued-3')" \
   "the persistent session's queued QoS 1 messages after the restart"
+
+start_sub pong watcher.crt watcher.key watcher-pong durable/pong -q 1
+mqtt_pub watcher.crt watcher.key -q 1 -i watcher-ping -t durable/ping -m '{"n": 7}' ||
+  fail "the ping was not acknowledged"
+wait_for_count pong.out 'MSG durable/pong {"n": 7}' 1 30 ||
+  fail "the function created before the restart did not answer: $(cat pong.out)"
 
 # A second emulator on the same data dir is refused while the first runs; a state.db written by
 # a newer schema version is refused and left as it is.
