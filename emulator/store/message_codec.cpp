@@ -2,6 +2,8 @@
 // in order (names repeat).
 #include "store/message_codec.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/base64.hpp"
@@ -10,6 +12,10 @@
 namespace iotemu::store {
 
 using nlohmann::json;
+
+mqtt::QoS decode_qos(std::int64_t value) {
+    return static_cast<mqtt::QoS>(std::clamp<std::int64_t>(value, 0, 2));
+}
 
 std::string encode_properties(const mqtt::MessageProperties& p) {
     json j = json::object();

@@ -2,8 +2,6 @@
 // put() and erase() is its own transaction.
 #include "store/retained_storage.hpp"
 
-#include <algorithm>
-
 #include "store/message_codec.hpp"
 
 namespace iotemu::store {
@@ -42,7 +40,7 @@ std::vector<bus::Message> SqliteRetainedStorage::load() {
         bus::Message message;
         message.topic = select.text(0);
         message.payload = select.blob(1);
-        message.qos = static_cast<mqtt::QoS>(std::clamp<std::int64_t>(select.integer(2), 0, 2));
+        message.qos = decode_qos(select.integer(2));
         message.retain = true;
         message.client_id = optional_text(select, 3);
         message.principal = optional_text(select, 4);

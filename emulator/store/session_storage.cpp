@@ -8,13 +8,6 @@
 #include "store/message_codec.hpp"
 
 namespace iotemu::store {
-namespace {
-
-mqtt::QoS qos_of(std::int64_t value) {
-    return static_cast<mqtt::QoS>(std::clamp<std::int64_t>(value, 0, 2));
-}
-
-}  // namespace
 
 SqliteSessionStorage::SqliteSessionStorage(std::shared_ptr<Database> database)
     : database_(std::move(database)),
@@ -67,7 +60,7 @@ std::vector<broker::StoredSession> SqliteSessionStorage::load() {
         if (it == index.end()) continue;  // its session is gone
         sessions[it->second].subscriptions.push_back(
             {select_subscriptions.text(1),
-             {qos_of(select_subscriptions.integer(2)), select_subscriptions.integer(3) != 0,
+             {decode_qos(select_subscriptions.integer(2)), select_subscriptions.integer(3) != 0,
               select_subscriptions.integer(4) != 0}});
     }
     Statement select_messages(*database_,
@@ -79,7 +72,7 @@ std::vector<broker::StoredSession> SqliteSessionStorage::load() {
         bus::Message message;
         message.topic = select_messages.text(1);
         message.payload = select_messages.blob(2);
-        message.qos = qos_of(select_messages.integer(3));
+        message.qos = decode_qos(select_messages.integer(3));
         message.retain = select_messages.integer(4) != 0;
         message.timestamp_ms = select_messages.integer(5);
         message.properties =
