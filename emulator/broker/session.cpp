@@ -105,7 +105,8 @@ void Session::deliver(const bus::Message& message, mqtt::QoS qos, bool retain) {
             bus::Message kept = message;
             kept.qos = qos;
             kept.retain = retain;
-            const auto enqueued = enqueue(kept, false);
+            // The copy is for the storage; without one the message moves into the queue.
+            const auto enqueued = enqueue(storage_ ? kept : std::move(kept), false);
             store("a queued message", [&](SessionStorage& storage) {
                 if (enqueued.kept)
                     storage.push_message(client_id_, kept, enqueued.dropped);
