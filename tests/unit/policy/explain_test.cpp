@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "policy/document.hpp"
+#include "policy/statement.hpp"
 
 using iotemu::policy::CompiledPolicy;
 using iotemu::policy::Decision;
@@ -20,13 +21,8 @@ using iotemu::policy::Variables;
 
 namespace {
 
-const std::string arn = "arn:aws:iot:us-east-1:123456789012:";
-
-std::string statement(const std::string& effect, const std::string& action,
-                      const std::string& resource) {
-    return R"({"Version": "2012-10-17", "Statement": [{"Effect": ")" + effect +
-           R"(", "Action": ")" + action + R"(", "Resource": ")" + resource + R"("}]})";
-}
+using iotemu::testing::arn;
+using iotemu::testing::statement;
 
 // The policies by name, compiled once for a case.
 struct Policies {

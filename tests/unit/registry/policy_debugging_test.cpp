@@ -1,6 +1,7 @@
 // The policy debugging operations (docs/aws/provisioning-and-services.md §4): GetEffectivePolicies
 // with thing groups, TestAuthorization over the broker's own policy set with policies added and
 // skipped, and ListPolicyPrincipals.
+#include "policy/statement.hpp"
 #include "registry/support.hpp"
 
 using namespace iotemu;
@@ -10,13 +11,8 @@ using model::CertificateStatus;
 
 namespace {
 
-const std::string arn = "arn:aws:iot:us-east-1:123456789012:";
-
-std::string statement(const std::string& effect, const std::string& action,
-                      const std::string& resource) {
-    return R"({"Version": "2012-10-17", "Statement": [{"Effect": ")" + effect +
-           R"(", "Action": ")" + action + R"(", "Resource": ")" + resource + R"("}]})";
-}
+using iotemu::testing::arn;
+using iotemu::testing::statement;
 
 std::vector<std::string> names(const std::vector<model::Policy>& policies) {
     std::vector<std::string> out;
