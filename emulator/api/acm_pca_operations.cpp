@@ -227,7 +227,7 @@ void add_acm_pca_operations(Router& router, pca::Service& service) {
     for (const auto& [name, operation] : operations)
         router.add_json_operation(
             acm_pca_service, std::string(name),
-            [&service, operation](Call& call) { return operation(service, call); });
+            [&service, operation = operation](Call& call) { return operation(service, call); });
 }
 
 }  // namespace iotemu::api

@@ -240,8 +240,9 @@ const Entry operations[] = {
 
 void add_iam_operations(Router& router, iam::Service& iam) {
     for (const auto& [action, operation] : operations)
-        router.add_query_operation(iam_service, std::string(action),
-                                   [&iam, operation](Call& call) { return operation(iam, call); });
+        router.add_query_operation(
+            iam_service, std::string(action),
+            [&iam, operation = operation](Call& call) { return operation(iam, call); });
 }
 
 }  // namespace iotemu::api

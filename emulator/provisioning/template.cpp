@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <ranges>
 
 #include <nlohmann/json.hpp>
 
@@ -61,6 +60,14 @@ std::string listed(const Range& names) {
     std::string out;
     for (const auto& name : names) out += (out.empty() ? "" : ", ") + std::string(name);
     return out;
+}
+
+// The property names, spelled out: std::views over libstdc++ 12 does not build with clang 14,
+// which builds the fuzz targets.
+std::string listed_properties(const std::vector<Overridable>& overridable) {
+    std::vector<std::string_view> names;
+    for (const auto& entry : overridable) names.push_back(entry.property);
+    return listed(names);
 }
 
 void require_object(const json& node, const std::string& where) {
@@ -128,13 +135,17 @@ std::map<std::string, Override, std::less<>> check_overrides(const json& setting
         {"MERGE", Override::merge},
     }};
     std::map<std::string, Override, std::less<>> out;
-    for (const auto& [key, value] : settings.items()) {
+    for (const auto& item : settings.items()) {
+        // Named, not structured bindings: the lambdas below capture them, which clang allows
+        // only from version 16 (clang 14 builds the fuzz targets).
+        const std::string& key = item.key();
+        const json& value = item.value();
         const auto property = std::find_if(
             rule.overridable.begin(), rule.overridable.end(),
             [&](const auto& entry) { return key == entry.property || key == entry.prose; });
         if (property == rule.overridable.end())
             fail(where + "." + key + ": " + std::string(rule.name) + " OverrideSettings apply to " +
-                 listed(rule.overridable | std::views::transform(&Overridable::property)) + ".");
+                 listed_properties(rule.overridable) + ".");
         const auto setting = std::find_if(values.begin(), values.end(), [&](const auto& entry) {
             return value.is_string() && value.get_ref<const std::string&>() == entry.first;
         });

@@ -11,13 +11,13 @@ Result<DeclaredFunction, std::string> parse_declared_function(std::string_view t
                               "' is not NAME=RUNTIME:HANDLER:DIR, e.g. "
                               "jitr=python3.12:lambda_function.lambda_handler:./lambda";
     const auto equals = text.find('=');
-    if (equals == std::string_view::npos || equals == 0) return Unexpected(usage);
+    if (equals == std::string_view::npos || equals == 0) return Unexpected{usage};
     const auto rest = text.substr(equals + 1);
     const auto first = rest.find(':');
     const auto second = first == std::string_view::npos ? first : rest.find(':', first + 1);
     if (second == std::string_view::npos || first == 0 || second == first + 1 ||
         second + 1 == rest.size())
-        return Unexpected(usage);
+        return Unexpected{usage};
 
     DeclaredFunction declared;
     declared.name = std::string(text.substr(0, equals));
@@ -27,8 +27,8 @@ Result<DeclaredFunction, std::string> parse_declared_function(std::string_view t
     const std::filesystem::path directory(std::string(rest.substr(second + 1)));
     declared.directory = std::filesystem::absolute(directory, error).lexically_normal();
     if (error || !std::filesystem::is_directory(declared.directory, error))
-        return Unexpected("'" + std::string(text) + "': '" + directory.string() +
-                          "' is not a directory");
+        return Unexpected{"'" + std::string(text) + "': '" + directory.string() +
+                          "' is not a directory"};
     return declared;
 }
 
