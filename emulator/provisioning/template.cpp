@@ -277,6 +277,10 @@ Result<Template, TemplateError> Template::parse(std::string_view body) {
         return Unexpected{
             TemplateError{"The template body is not valid JSON (syntax error at byte " +
                           std::to_string(error.byte) + ")."}};
+    } catch (const json::out_of_range&) {  // a number beyond a double, e.g. 1e999
+        return Unexpected{
+            TemplateError{"The template body is not valid JSON (a number out of "
+                          "range)."}};
     }
     try {
         if (!document->is_object()) fail("The template body must be a JSON object.");
