@@ -49,11 +49,16 @@ bool has_readable_validity(X509* cert) {
     return to_timestamp(X509_get0_notBefore(cert)) && to_timestamp(X509_get0_notAfter(cert));
 }
 
-// The one check shared by every parser: validity() cannot report errors, so a certificate whose
-// dates OpenSSL cannot read is refused here.
+// The one check shared by every parser: validity() and public_key() cannot report errors, so a
+// certificate whose dates or key OpenSSL cannot read is refused here. (OpenSSL parses a
+// certificate whose key does not decode, e.g. an EC point with a bad prefix, and fails later.)
 Result<std::shared_ptr<X509>, PkiError> adopt(X509Ptr cert) {
     if (!has_readable_validity(cert.get())) {
         return Unexpected{PkiError{"certificate has an unreadable validity period"}};
+    }
+    if (X509_get0_pubkey(cert.get()) == nullptr) {
+        ERR_clear_error();
+        return Unexpected{PkiError{"certificate has a public key that cannot be decoded"}};
     }
     return std::shared_ptr<X509>(std::move(cert));
 }
@@ -184,7 +189,7 @@ DistinguishedName X509Certificate::issuer() const {
 }
 
 PublicKey X509Certificate::public_key() const {
-    // Non-null: a certificate whose key OpenSSL cannot read does not parse (X509_get0_pubkey).
+    // Non-null: a certificate whose key OpenSSL cannot read does not parse (adopt).
     EVP_PKEY* key = X509_get0_pubkey(cert_.get());
     if (key == nullptr) detail::throw_openssl_error("certificate has no usable public key");
     return PublicKey::from_native(key);

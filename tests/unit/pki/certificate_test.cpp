@@ -191,6 +191,10 @@ TEST_CASE("from_der reads exactly one DER certificate") {
         {"truncated", der.substr(0, der.size() - 10)},
         {"trailing bytes", der + std::string("\0\0", 2)},
         {"PEM text", ca.certificate.to_pem()},
+        // Found by fuzzing: OpenSSL parses a certificate whose key does not decode (here an EC
+        // point with prefix 05), and public_key() then threw.
+        {"a public key that does not decode",
+         replaced(der, std::string("\x03\x42\x00\x04", 4), std::string("\x03\x42\x00\x05", 4))},
     }));
     CAPTURE(label);
     const auto refused = X509Certificate::from_der(input);
