@@ -130,9 +130,9 @@ std::vector<Entry> read_entries(const Reader& reader) {
             refuse("ZIP64 archives are not supported");
         const std::uint32_t mode = made_by == 3 ? external >> 16 : 0;  // 3: made on Unix
         if ((mode & S_IFMT) == S_IFLNK) refuse("entry '" + entry.name + "' is a symbolic link");
+        entry.relative = safe_relative_path(entry.name);  // first: refuses an empty name
         entry.directory = entry.name.back() == '/' || (mode & S_IFMT) == S_IFDIR;
         entry.executable = (mode & 0111) != 0;
-        entry.relative = safe_relative_path(entry.name);
         if (entry.method != 0 && entry.method != 8)
             refuse("entry '" + entry.name + "' uses compression method " +
                    std::to_string(entry.method) + " (only stored and deflated are supported)");

@@ -103,6 +103,12 @@ TEST_CASE("a symbolic link entry is refused") {
     CHECK(message.find("symbolic link") != std::string::npos);
 }
 
+// Found by fuzzing: the empty name was read for a trailing '/' before it was refused.
+TEST_CASE("an entry with an empty name is refused") {
+    const auto message = refusal(python_zip("z.writestr(zipfile.ZipInfo(''), 'x')"));
+    CHECK(message.find("empty name") != std::string::npos);
+}
+
 TEST_CASE("a truncated archive is refused") {
     const auto archive = python_zip("z.writestr('a.py', 'x' * 5000)");
     refusal(archive.substr(0, archive.size() / 2));
