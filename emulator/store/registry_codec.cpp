@@ -133,10 +133,19 @@ std::string encode(const T& value) {
     return json(value).dump();
 }
 
+// Every number in a record is whole (clock ticks, versions, counters): a fraction or an exponent
+// is a damaged file, refused before it reaches an integer (a double out of an integer's range
+// does not convert: undefined behaviour).
+bool whole_numbers_only(int /*depth*/, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::value && parsed.is_number_float())
+        throw StoreError("a number that is not a whole number: " + parsed.dump());
+    return true;
+}
+
 template <class T>
 void decode(std::string_view text, T& value) {
     try {
-        json::parse(text).get_to(value);
+        json::parse(text, whole_numbers_only).get_to(value);
     } catch (const json::exception& e) {
         throw StoreError(e.what());
     }

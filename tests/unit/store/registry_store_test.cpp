@@ -199,16 +199,28 @@ TEST_CASE("a registry restarted on the same data dir serves the same fleet") {
 }
 
 TEST_CASE("an unreadable record is an error naming its kind and key") {
+    using Row = std::tuple<std::string, std::string, std::string>;
+    const auto [kind, record, problem] = GENERATE(table<std::string, std::string, std::string>({
+        Row{"certificate", R"({"id":1)", ""},
+        // Found by fuzzing: a number beyond an integer's range went on to an integer conversion
+        // (undefined behaviour) instead of being refused.
+        Row{"thing",
+            R"({"name":"t","id":"u","arn":"a","thing_type_name":null,"billing_group_name":null,)"
+            R"("attributes":{},"version":1.7e30})",
+            "a number that is not a whole number: 1.7e+30"},
+    }));
+    CAPTURE(record);
     TempDir dir;
     {
         const auto database = open_state_database(dir.path());
         auto transaction = database->transaction();
-        Statement(*database,
-                  "INSERT INTO registry_records VALUES ('certificate', 'abc', 1, '{\"id\":1')")
+        Statement(*database, "INSERT INTO registry_records VALUES ('" + kind + "', 'abc', 1, '" +
+                                 record + "')")
             .run();
         transaction.commit();
     }
-    CHECK_THROWS_WITH(reload(dir), Contains("certificate record 'abc' is unreadable"));
+    CHECK_THROWS_WITH(reload(dir),
+                      Contains(kind + " record 'abc' is unreadable: ") && Contains(problem));
 }
 
 }  // namespace
