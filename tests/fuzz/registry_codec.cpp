@@ -43,5 +43,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (kind == "provisioning_claim") round_trip<registry::ProvisioningClaim>(text);
     if (kind == "names") round_trip<std::set<std::string>>(text);
     if (kind == "counter") round_trip<std::uint64_t>(text);
+    if (kind == "event_configurations") round_trip<model::EventConfigurations>(text);
     return 0;
 }
