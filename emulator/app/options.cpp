@@ -16,6 +16,18 @@ bool is_digits(const std::string& text, std::size_t length) {
     return true;
 }
 
+// A region's shape, as AWS names them: lowercase words and a number joined by '-' (us-east-1,
+// us-gov-west-1). It lands in ARNs, SigV4 scopes and endpoint host names, so nothing else may.
+bool is_region(const std::string& text) {
+    const auto last = text.rfind('-');
+    const auto first = text.find('-');
+    if (first == std::string::npos || first == last || first == 0) return false;
+    for (std::size_t i = 0; i < last; ++i)
+        if (!((text[i] >= 'a' && text[i] <= 'z') || (text[i] == '-' && text[i + 1] != '-')))
+            return false;
+    return last + 1 < text.size() && is_digits(text.substr(last + 1), text.size() - last - 1);
+}
+
 std::optional<std::uint16_t> parse_port(const std::string& text) {
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -113,7 +125,7 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
          }},
         {"--region",
          [&](const std::string& v) -> std::optional<std::string> {
-             if (v.empty()) return "expects a region name";
+             if (!is_region(v)) return "expects a region name like us-east-1, got '" + v + "'";
              options.region = v;
              return std::nullopt;
          }},

@@ -10,6 +10,14 @@ set +e
 set -e
 expect_eq "$status" 2 "exit status for a bad flag value"
 grep -q -- '--api-port' "$WORK/err.txt" || fail "bad flag message does not name the flag"
+# The region lands in ARNs, SigV4 scopes and host names: only a region's shape is taken.
+for region in "not a region!" us-east eu--west-1 US-EAST-1 us-east-1x -east-1; do
+  set +e
+  "$IOTEMU_BIN" --region "$region" --api-port 0 2>"$WORK/err.txt"; status=$?
+  set -e
+  expect_eq "$status" 2 "exit status for --region '$region'"
+  grep -q -- "--region" "$WORK/err.txt" || fail "the message for --region '$region' names no flag"
+done
 
 start_emulator --region eu-west-1 --account-id 111122223333
 for key in api_endpoint mqtt_host mqtt_port https_port https_endpoint server_ca_file region account_id; do
