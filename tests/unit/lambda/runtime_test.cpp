@@ -208,7 +208,9 @@ TEST_CASE("a handler past its timeout is killed and the result says so") {
     REQUIRE(result.function_error == "Unhandled");
     CHECK(payload_of(result)["errorMessage"].get<std::string>().find(
               "Task timed out after 1.00 seconds") != std::string::npos);
-    CHECK(elapsed < std::chrono::seconds(5));
+    // Killed, not waited for: the handler sleeps 30 s. The margin is for a loaded machine, where
+    // the interpreter's start alone can take seconds.
+    CHECK(elapsed < std::chrono::seconds(20));
 }
 
 TEST_CASE("a handler that floods its output is logged within bounds and still answers") {
