@@ -3,7 +3,6 @@
 // refuses; warm processes are retired after every change to a function.
 #include "rules/lambda/service.hpp"
 
-#include <cstdlib>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -12,27 +11,17 @@
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "rules/lambda/encoding.hpp"
+#include "rules/lambda/node_sdk.hpp"
 #include "rules/lambda/zip.hpp"
-
-#ifndef IOTEMU_LAMBDA_NODE_MODULES_DEFAULT
-#define IOTEMU_LAMBDA_NODE_MODULES_DEFAULT ""
-#endif
 
 namespace iotemu::lambda {
 namespace {
 
-std::filesystem::path node_modules(const std::filesystem::path& configured) {
-    if (!configured.empty()) return configured;
-    if (const char* from_environment = std::getenv("IOTEMU_LAMBDA_NODE_MODULES"))
-        return from_environment;
-    return IOTEMU_LAMBDA_NODE_MODULES_DEFAULT;
-}
-
-RuntimeConfig runtime_config(const ServiceConfig& config) {
+RuntimeConfig runtime_config(const ServiceConfig& config, const std::filesystem::path& node_sdk) {
     RuntimeConfig runtime;
     runtime.bootstrap_directory = config.data_dir / "lambda" / "bootstrap";
     runtime.api_endpoint_url = config.api_endpoint_url;
-    runtime.node_modules_directory = node_modules(config.node_modules_dir);
+    runtime.node_modules_directory = node_sdk;
     runtime.python_executable = config.python_executable;
     runtime.node_executable = config.node_executable;
     runtime.threads = config.runtime_threads;
@@ -75,8 +64,29 @@ Service::Service(ServiceConfig config, std::unique_ptr<FunctionStorage> storage)
     : config_(std::move(config)),
       functions_root_(functions_root(config_.data_dir, storage != nullptr)),
       store_(config_.region, config_.account_id, std::move(storage)),
-      runtime_(runtime_config(config_)) {
+      node_sdk_searched_(
+          node_sdk_candidates(this_process_node_sdk_places(config_.node_modules_dir))),
+      node_sdk_(find_node_sdk(node_sdk_searched_)),
+      runtime_(runtime_config(config_, node_sdk_)) {
     remove_unused_packages();
+    if (!node_sdk_.empty())
+        log::info("lambda", "nodejs handlers find the AWS SDKs in ", node_sdk_.string());
+}
+
+// A nodejs handler without the SDKs fails at its first require("aws-sdk"): say so once, when the
+// first such function arrives, with the places looked in.
+void Service::warn_without_node_sdk(const Function& function) {
+    if (function.family != RuntimeFamily::node || !node_sdk_.empty() ||
+        node_sdk_warned_.exchange(true))
+        return;
+    std::string searched;
+    for (const auto& place : node_sdk_searched_)
+        searched += (searched.empty() ? "" : ", ") + place.string();
+    log::warn("lambda", "function ", function.name, " (", function.runtime,
+              ") will not find aws-sdk or @aws-sdk/client-iot: no Node.js SDK folder (looked in: ",
+              searched.empty() ? "nowhere" : searched,
+              "). Install iot-emulator with its Node.js SDKs (scripts/setup before the build), "
+              "or set IOTEMU_LAMBDA_NODE_MODULES to a node_modules folder holding them");
 }
 
 // A package no stored function uses is what a create or update killed half-way left behind.
@@ -125,6 +135,7 @@ Function Service::create_function(const CreateFunctionInput& input) {
         auto function = store_.create(std::move(request));
         log::info("lambda", "created function ", function.name, " (", function.runtime, ", ",
                   function.handler, ")");
+        warn_without_node_sdk(function);
         return function;
     } catch (...) {
         remove_package(code);
@@ -152,6 +163,7 @@ Function Service::declare_function(const DeclaredFunction& declared) {
     auto function = store_.create(std::move(request));
     log::info("lambda", "declared function ", function.name, " (", function.runtime, ", ",
               function.handler, ") from ", declared.directory.string());
+    warn_without_node_sdk(function);
     return function;
 }
 
@@ -183,6 +195,7 @@ Function Service::update_function_configuration(std::string_view function_name,
     std::lock_guard lock(changes_);
     auto updated = store_.update_configuration(function_name, settings, revision_id);
     runtime_.retire(updated.name);
+    warn_without_node_sdk(updated);
     return updated;
 }
 

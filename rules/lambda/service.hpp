@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rules/lambda/declared.hpp"
 #include "rules/lambda/functions.hpp"
@@ -28,8 +29,7 @@ struct ServiceConfig {
     // else to <data_dir>/lambda/functions/<name>/<id>/, emptied at every start.
     std::filesystem::path data_dir;
     std::string api_endpoint_url;  // handlers' AWS_ENDPOINT_URL, e.g. "http://127.0.0.1:4580"
-    // NODE_PATH for nodejs handlers; empty: $IOTEMU_LAMBDA_NODE_MODULES, else the build's
-    // <source>/lambda-runtime/node/node_modules.
+    // NODE_PATH for nodejs handlers; empty: found as node_sdk.hpp says.
     std::filesystem::path node_modules_dir;
     std::string python_executable = "python3";
     std::string node_executable = "node";
@@ -84,12 +84,16 @@ private:
     FunctionCode extract_package(const std::string& name, std::string_view zip_file) const;
     void remove_package(const FunctionCode& code) const;
     void remove_unused_packages() const;
+    void warn_without_node_sdk(const Function& function);
 
     ServiceConfig config_;
     std::filesystem::path functions_root_;
     FunctionStore store_;
     std::mutex changes_;  // create/update/delete one at a time (extraction happens outside store_)
     std::atomic<std::size_t> sync_invocations_{0};
+    std::vector<std::filesystem::path> node_sdk_searched_;  // NODE_PATH's candidates, in order
+    std::filesystem::path node_sdk_;                        // the first that exists, or empty
+    std::atomic<bool> node_sdk_warned_{false};
     Runtime runtime_;  // last: its threads end before the store goes
 };
 
