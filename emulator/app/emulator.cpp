@@ -99,7 +99,7 @@ struct Emulator::Impl {
     // API requests. A synchronous Invoke holds one while its handler runs, and the handler calls
     // back into the API: lambda_service_config() keeps such Invokes below this count.
     asio::thread_pool workers{api_workers};
-    asio::signal_set signals{io, SIGINT, SIGTERM};
+    asio::signal_set signals{io};  // SIGINT, SIGTERM unless embedded
     tcp::acceptor api_acceptor;
     tcp::acceptor mqtt_acceptor;
     std::optional<tcp::acceptor> alpn_acceptor;
@@ -194,11 +194,15 @@ struct Emulator::Impl {
                             .body_limit_for = [this](const api::Request& head) {
                                 return router.body_limit(head);
                             }});
-        signals.async_wait([this](const boost::system::error_code& ec, int signal) {
-            if (ec) return;
-            log::info("emulator", "signal ", signal, " received; shutting down");
-            io.stop();
-        });
+        if (options.handle_signals) {
+            signals.add(SIGINT);
+            signals.add(SIGTERM);
+            signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+                if (ec) return;
+                log::info("emulator", "signal ", signal, " received; shutting down");
+                io.stop();
+            });
+        }
     }
 
     static constexpr std::size_t api_workers = 4;

@@ -42,6 +42,8 @@ struct Options {
     // MQTT over WebSocket: the IoT policy SigV4-signed connections are held to; unset, they may
     // do what an allow-all policy allows (docs/aws/data-plane.md §2.3).
     std::optional<std::string> websocket_policy;
+    // SIGINT and SIGTERM stop the emulator; off when it is embedded in another program.
+    bool handle_signals = true;
 };
 
 // Either Options, or a message for stderr (exit 2). `--help` yields the usage text as the error
