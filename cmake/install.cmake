@@ -14,8 +14,8 @@ include(CMakePackageConfigHelpers)
 install(TARGETS iot-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
 # Present only when scripts/setup ran npm before the build; without it the binary warns when a
 # nodejs function is deployed.
-install(DIRECTORY ${IOTEMU_LAMBDA_NODE_MODULES}/
-  DESTINATION ${CMAKE_INSTALL_DATADIR}/iot-emulator/node_modules
+set(IOTEMU_NODE_MODULES_DESTINATION ${CMAKE_INSTALL_DATADIR}/iot-emulator/node_modules)
+install(DIRECTORY ${IOTEMU_LAMBDA_NODE_MODULES}/ DESTINATION ${IOTEMU_NODE_MODULES_DESTINATION}
   COMPONENT runtime OPTIONAL USE_SOURCE_PERMISSIONS
   PATTERN .bin EXCLUDE)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/fixtures/
@@ -55,7 +55,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/emulator/embedded/include/
 install(EXPORT IotEmulatorTargets NAMESPACE IotEmulator:: DESTINATION ${package_dir}
   COMPONENT development)
 configure_package_config_file(cmake/IotEmulatorConfig.cmake.in
-  ${CMAKE_CURRENT_BINARY_DIR}/IotEmulatorConfig.cmake INSTALL_DESTINATION ${package_dir})
+  ${CMAKE_CURRENT_BINARY_DIR}/IotEmulatorConfig.cmake INSTALL_DESTINATION ${package_dir}
+  PATH_VARS IOTEMU_NODE_MODULES_DESTINATION)
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/IotEmulatorConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/IotEmulatorConfig.cmake

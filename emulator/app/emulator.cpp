@@ -225,6 +225,7 @@ struct Emulator::Impl {
         config.account_id = options.account_id;
         config.region = options.region;
         config.data_dir = options.data_dir;
+        config.node_modules_dir = options.node_modules_dir;
         config.api_endpoint_url = endpoints.api_endpoint();
         config.max_sync_invocations = api_workers / 2;
         return config;

@@ -44,6 +44,8 @@ struct Options {
     std::optional<std::string> websocket_policy;
     // SIGINT and SIGTERM stop the emulator; off when it is embedded in another program.
     bool handle_signals = true;
+    // NODE_PATH of nodejs handlers; empty: found as rules/lambda/node_sdk.hpp says.
+    std::string node_modules_dir;
 };
 
 // Either Options, or a message for stderr (exit 2). `--help` yields the usage text as the error

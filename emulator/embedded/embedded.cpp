@@ -2,6 +2,7 @@
 // dir a temporary folder unless given. Leaves the process's signals alone.
 #include "iotemu/embedded.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -45,6 +46,7 @@ EmbeddedEmulator::EmbeddedEmulator(EmbeddedOptions options) : impl_(std::make_un
     flags.region = options.region;
     flags.account_id = options.account_id;
     flags.handle_signals = false;
+    flags.node_modules_dir = options.node_modules_dir.string();
     try {
         impl_->emulator = std::make_unique<app::Emulator>(flags);
     } catch (...) {

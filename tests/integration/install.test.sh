@@ -4,10 +4,10 @@
 # from the installed fixtures. As root, the binary runs in a mount namespace with an empty tmpfs
 # over the source tree (build/ included), so it can only have found its Node.js SDKs next to
 # itself; otherwise IOTEMU_LAMBDA_NODE_MODULES is unset and the log must name the installed
-# folder. Without the installed SDKs, deploying a nodejs function logs one clear warning. Then
-# tests/package/, a C++ test suite, is built against the prefix with find_package(IotEmulator) and
-# runs its JITR flow in-process; and `cpack -G DEB` makes the package whose layout and Depends
-# are checked with dpkg-deb.
+# folder. Then tests/package/, a C++ test suite, is built against the prefix with
+# find_package(IotEmulator) and runs its JITR flow in-process. Without the installed SDKs,
+# deploying a nodejs function logs one clear warning. Last, `cpack -G DEB` makes the package
+# whose layout and Depends are checked with dpkg-deb.
 source "$(dirname "$0")/lib.sh"
 unset IOTEMU_LAMBDA_NODE_MODULES
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -79,6 +79,16 @@ mqtt_pub deviceCert.crt deviceCert.key -q 1 -i "$cert_id" -t "foo/bar/$cert_id/h
 grep -q "Cannot find module" emulator.log && fail "a handler missed its SDK"
 stop_emulator
 
+# A C++ test suite against the moved prefix: find_package(IotEmulator), IotEmulator::embedded.
+cmake -S "$source_dir/tests/package" -B "$WORK/package-build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug >"$WORK/package-configure.log" 2>&1 ||
+  fail "find_package(IotEmulator) failed: $(cat "$WORK/package-configure.log")"
+cmake --build "$WORK/package-build" >"$WORK/package-build.log" 2>&1 ||
+  fail "tests/package did not build: $(tail -30 "$WORK/package-build.log")"
+"$WORK/package-build/embedded_jitr" "$source_dir/tests/package/jitr_flow.sh" >package.out 2>&1 ||
+  fail "the embedded JITR flow failed: $(cat package.out)"
+grep -q "^PASS embedded_jitr" package.out || fail "embedded_jitr did not pass: $(cat package.out)"
+
 # Installed without the SDKs (scripts/setup never ran npm): one warning when a nodejs function
 # arrives.
 rm -rf "$prefix/share/iot-emulator/node_modules"
@@ -90,16 +100,6 @@ expect_eq "$(grep -c 'will not find aws-sdk' emulator.log)" 1 "warnings about th
 grep -q "function blog-1 (nodejs18.x) will not find aws-sdk or @aws-sdk/client-iot" emulator.log ||
   fail "the warning does not name the function: $(grep -i warn emulator.log)"
 stop_emulator
-
-# A C++ test suite against the moved prefix: find_package(IotEmulator), IotEmulator::embedded.
-cmake -S "$source_dir/tests/package" -B "$WORK/package-build" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug >"$WORK/package-configure.log" 2>&1 ||
-  fail "find_package(IotEmulator) failed: $(cat "$WORK/package-configure.log")"
-cmake --build "$WORK/package-build" >"$WORK/package-build.log" 2>&1 ||
-  fail "tests/package did not build: $(tail -30 "$WORK/package-build.log")"
-"$WORK/package-build/embedded_jitr" "$source_dir/tests/package/jitr_flow.sh" >package.out 2>&1 ||
-  fail "the embedded JITR flow failed: $(cat package.out)"
-grep -q "^PASS embedded_jitr" package.out || fail "embedded_jitr did not pass: $(cat package.out)"
 
 # The .deb: layout under /usr, and a Depends that names the package of every library the binary
 # links.

@@ -23,6 +23,11 @@ int main(int argc, char** argv) {
         std::cerr << "usage: embedded_jitr JITR_FLOW_SCRIPT\n";
         return 2;
     }
+    // The package names the Node.js SDKs installed with it, for nodejs handlers.
+    check(std::filesystem::is_regular_file(iotemu::EmbeddedOptions{}.node_modules_dir / "aws-sdk" /
+                                           "package.json"),
+          "nodejs handlers get the installed SDKs: " +
+              iotemu::EmbeddedOptions{}.node_modules_dir.string());
     std::filesystem::path data_dir;
     {
         iotemu::EmbeddedEmulator emulator;

@@ -20,6 +20,14 @@ struct EmbeddedOptions {
     // The emulator's log lines on stderr at or above "debug", "info", "warn" or "error" (the
     // level is the process's: the last emulator started sets it).
     std::string log_level = "warn";
+    // NODE_PATH of nodejs Lambda handlers (aws-sdk, @aws-sdk/client-iot): by default the installed
+    // package's share/iot-emulator/node_modules, which IotEmulatorConfig.cmake names; empty:
+    // $IOTEMU_LAMBDA_NODE_MODULES, else the build tree's.
+#ifdef IOTEMU_NODE_MODULES_DIR
+    std::filesystem::path node_modules_dir = IOTEMU_NODE_MODULES_DIR;
+#else
+    std::filesystem::path node_modules_dir;
+#endif
 };
 
 class EmbeddedEmulator {
