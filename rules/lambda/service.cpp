@@ -37,6 +37,7 @@ RuntimeConfig runtime_config(const ServiceConfig& config) {
     runtime.node_executable = config.node_executable;
     runtime.threads = config.runtime_threads;
     runtime.max_processes_per_function = config.max_processes_per_function;
+    runtime.journal = config.journal;
     return runtime;
 }
 
