@@ -21,6 +21,7 @@
 #include "api/topic_rule_routes.hpp"
 #include "app/fleet_provisioning_api.hpp"
 #include "app/harness_api.hpp"
+#include "app/init_file.hpp"
 #include "app/server_identity.hpp"
 #include "broker/broker.hpp"
 #include "bus/bus.hpp"
@@ -120,6 +121,7 @@ struct Emulator::Impl {
     services::acm_pca::Service acm_pca;
     broker::Broker broker;
     api::Router router;
+    std::optional<InitPlan> init;  // --init's fleet, applied at start and after each reset
     std::mutex resetting;
     Endpoints endpoints;
 
@@ -183,6 +185,11 @@ struct Emulator::Impl {
         api::add_sts_operations(router, sts);
         api::add_iam_operations(router, iam);
         api::add_acm_pca_operations(router, acm_pca);
+        if (options.init_file) {
+            init = parse_init_file(*options.init_file, registry.account());
+            apply_init(*init, router, *functions);
+            log::info("emulator", "loaded the fleet of ", options.init_file->string());
+        }
         add_harness_routes(router, {journal, IOTEMU_VERSION, ready_json(endpoints),
                                     [this, declared = options.functions] { reset(declared); }});
         broker.add_api(make_fleet_provisioning_api(registry, *functions, workers.get_executor(),
@@ -215,7 +222,7 @@ struct Emulator::Impl {
     // The harness's reset (docs/harness.md): connections and sessions first, so no client acts
     // on what goes next; then functions (their processes killed), rules, retained messages and
     // the registry, memory and storage alike. The server's TLS identity stays; the functions
-    // declared by --function come back as at start.
+    // declared by --function and the fleet of --init come back as at start.
     void reset(const std::vector<lambda::DeclaredFunction>& declared) {
         std::lock_guard one_at_a_time(resetting);
         broker.reset();
@@ -229,6 +236,7 @@ struct Emulator::Impl {
             topic_rules.delete_topic_rule(rule->rule_name);
         bus.clear_retained();
         registry.reset();
+        if (init) apply_init(*init, router, *functions);
     }
 
     static broker::BrokerOptions broker_options(const Options& options,
