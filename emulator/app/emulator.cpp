@@ -3,6 +3,7 @@
 #include "app/emulator.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <stdexcept>
 
 #include <boost/asio/io_context.hpp>
@@ -19,6 +20,8 @@
 #include "api/sts_routes.hpp"
 #include "api/topic_rule_routes.hpp"
 #include "app/fleet_provisioning_api.hpp"
+#include "app/harness_api.hpp"
+#include "app/init_file.hpp"
 #include "app/server_identity.hpp"
 #include "broker/broker.hpp"
 #include "bus/bus.hpp"
@@ -27,6 +30,7 @@
 #include "common/random.hpp"
 #include "events/registry_events.hpp"
 #include "http_server/http_server.hpp"
+#include "journal/journal.hpp"
 #include "registry/registry.hpp"
 #include "rules/engine/engine.hpp"
 #include "rules/engine/topic_rules.hpp"
@@ -95,6 +99,7 @@ private:
 }  // namespace
 
 struct Emulator::Impl {
+    journal::Journal journal;  // first: every module below records into it
     asio::io_context io{1};
     // API requests. A synchronous Invoke holds one while its handler runs, and the handler calls
     // back into the API: lambda_service_config() keeps such Invokes below this count.
@@ -116,6 +121,8 @@ struct Emulator::Impl {
     services::acm_pca::Service acm_pca;
     broker::Broker broker;
     api::Router router;
+    std::optional<InitPlan> init;  // --init's fleet, applied at start and after each reset
+    std::mutex resetting;
     Endpoints endpoints;
 
     explicit Impl(const Options& options)
@@ -134,8 +141,7 @@ struct Emulator::Impl {
           acm_pca(options.region, options.account_id),
           broker(registry, bus,
                  {identity.server_certificate.to_pem(), identity.server_key.to_pem()},
-                 {.websocket_policy = options.websocket_policy},
-                 durable<store::SqliteSessionStorage>()) {
+                 broker_options(options, journal), durable<store::SqliteSessionStorage>()) {
         if (options.alpn_port) try {
                 alpn_acceptor.emplace(
                     bind_port(io, endpoint_for(options.host, *options.alpn_port), "ALPN"));
@@ -155,12 +161,14 @@ struct Emulator::Impl {
             identity.ca_file,
             options.region,
             options.account_id};
-        functions = std::make_unique<lambda::Service>(lambda_service_config(options, endpoints),
-                                                      durable<store::SqliteFunctionStorage>());
+        functions =
+            std::make_unique<lambda::Service>(lambda_service_config(options, endpoints, journal),
+                                              durable<store::SqliteFunctionStorage>());
         for (const auto& declared : options.functions) functions->declare_function(declared);
         rules_engine = std::make_unique<rules::Engine>(
             topic_rules, bus, std::make_shared<LambdaServiceInvoker>(*functions),
-            rules::EngineOptions{.http = {.allow_any_host = options.http_actions_any_host}});
+            rules::EngineOptions{.http = {.allow_any_host = options.http_actions_any_host},
+                                 .journal = &journal});
         // Registry events reach subscribers and topic rules like any other message
         // (docs/aws/provisioning-and-services.md §3).
         registry.on_registry_events([this](const std::vector<model::RegistryEvent>& changes) {
@@ -177,6 +185,13 @@ struct Emulator::Impl {
         api::add_sts_operations(router, sts);
         api::add_iam_operations(router, iam);
         api::add_acm_pca_operations(router, acm_pca);
+        if (options.init_file) {
+            init = parse_init_file(*options.init_file, registry.account());
+            apply_init(*init, router, *functions);
+            log::info("emulator", "loaded the fleet of ", options.init_file->string());
+        }
+        add_harness_routes(router, {journal, IOTEMU_VERSION, ready_json(endpoints),
+                                    [this, declared = options.functions] { reset(declared); }});
         broker.add_api(make_fleet_provisioning_api(registry, *functions, workers.get_executor(),
                                                    io.get_executor()));
         api_acceptor.listen();
@@ -205,7 +220,36 @@ struct Emulator::Impl {
         }
     }
 
-    static constexpr std::size_t api_workers = 4;
+    // Four for API calls, plus the journal's long-polls (harness_api.hpp).
+    static constexpr std::size_t api_workers = 4 + max_journal_waiters;
+
+    // The harness's reset (docs/harness.md): connections and sessions first, so no client acts
+    // on what goes next; then functions (their processes killed), rules, retained messages and
+    // the registry, memory and storage alike. The server's TLS identity stays; the functions
+    // declared by --function and the fleet of --init come back as at start.
+    void reset(const std::vector<lambda::DeclaredFunction>& declared) {
+        std::lock_guard one_at_a_time(resetting);
+        broker.reset();
+        for (;;) {
+            const auto page = functions->functions().list(std::nullopt, 10000);
+            if (page.functions.empty()) break;
+            for (const auto& function : page.functions) functions->delete_function(function.name);
+        }
+        for (const auto& function : declared) functions->declare_function(function);
+        for (const auto& rule : *topic_rules.snapshot())
+            topic_rules.delete_topic_rule(rule->rule_name);
+        bus.clear_retained();
+        registry.reset();
+        if (init) apply_init(*init, router, *functions);
+    }
+
+    static broker::BrokerOptions broker_options(const Options& options,
+                                                journal::Recorder& journal) {
+        broker::BrokerOptions broker;
+        broker.websocket_policy = options.websocket_policy;
+        broker.journal = &journal;
+        return broker;
+    }
 
     std::unique_ptr<registry::Store> registry_store() const {
         if (!database) return std::make_unique<registry::MemoryStore>();
@@ -220,14 +264,16 @@ struct Emulator::Impl {
     }
 
     static lambda::ServiceConfig lambda_service_config(const Options& options,
-                                                       const Endpoints& endpoints) {
+                                                       const Endpoints& endpoints,
+                                                       journal::Recorder& journal) {
         lambda::ServiceConfig config;
         config.account_id = options.account_id;
         config.region = options.region;
         config.data_dir = options.data_dir;
         config.node_modules_dir = options.node_modules_dir;
         config.api_endpoint_url = endpoints.api_endpoint();
-        config.max_sync_invocations = api_workers / 2;
+        config.max_sync_invocations = (api_workers - max_journal_waiters) / 2;
+        config.journal = &journal;
         return config;
     }
 
@@ -242,6 +288,7 @@ struct Emulator::Impl {
 Emulator::Emulator(const Options& options) : impl_(std::make_unique<Impl>(options)) {}
 
 Emulator::~Emulator() {
+    impl_->journal.close();  // long-polls on the workers return now
     impl_->io.stop();
     impl_->workers.join();
 }

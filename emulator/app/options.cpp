@@ -67,6 +67,9 @@ std::string usage() {
            "                       a Lambda function whose code is the folder DIR, e.g.\n"
            "                       jitr=python3.12:lambda_function.lambda_handler:./lambda\n"
            "                       (repeatable; no zip needed)\n"
+           "  --init FILE          load the CAs, certificates, things, policies, attachments,\n"
+           "                       topic rules and functions FILE declares (JSON) before\n"
+           "                       serving; reset brings them back\n"
            "  --http-actions-any-host true|false\n"
            "                       let topic rules' http actions POST beyond loopback\n"
            "                       (default false)\n"
@@ -146,6 +149,12 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
              auto declared = lambda::parse_declared_function(v);
              if (!declared) return declared.error();
              options.functions.push_back(std::move(*declared));
+             return std::nullopt;
+         }},
+        {"--init",
+         [&](const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "expects a file";
+             options.init_file = v;
              return std::nullopt;
          }},
         {"--http-actions-any-host",

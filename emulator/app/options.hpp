@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ struct Options {
     log::Level log_level = log::Level::info;
     // Lambda functions whose code is a local folder (--function NAME=RUNTIME:HANDLER:DIR).
     std::vector<lambda::DeclaredFunction> functions;
+    // A fleet declared in JSON, loaded before any listener accepts (--init FILE, docs/harness.md).
+    std::optional<std::filesystem::path> init_file;
     // Rules' http actions may POST to any host, not only to this machine's loopback.
     bool http_actions_any_host = false;
     // The host name DescribeEndpoint answers (and the server certificate covers); --host when

@@ -213,6 +213,11 @@ void Broker::add_api(std::shared_ptr<MqttApi> api) {
     impl_->context->apis.push_back(std::move(api));
 }
 
+void Broker::reset() {
+    for (const auto& connection : impl_->context->connections.reset())
+        connection->kick(mqtt::DisconnectReason::server_initiated_disconnect);
+}
+
 void Broker::listen(tcp::acceptor& acceptor, Listener listener) {
     asio::co_spawn(acceptor.get_executor(),
                    accept_loop(acceptor, make_tls_context(impl_->credentials, listener), listener,

@@ -46,6 +46,9 @@ public:
     // Serves `api`'s request topics over MQTT. Call before the first listen().
     void add_api(std::shared_ptr<MqttApi> api);
 
+    // Drops every connection and forgets every persistent session (the harness's reset).
+    void reset();
+
     // Accepts TLS connections on `acceptor` (bound and listening) until it closes, serving what
     // `listener` says.
     void listen(boost::asio::ip::tcp::acceptor& acceptor, Listener listener);

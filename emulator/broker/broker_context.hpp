@@ -12,6 +12,7 @@
 #include "broker/connections.hpp"
 #include "broker/mqtt_api.hpp"
 #include "bus/bus.hpp"
+#include "journal/journal.hpp"
 #include "mqtt/protocol.hpp"
 #include "registry/registry.hpp"
 
@@ -29,6 +30,9 @@ struct BrokerOptions {
     // MQTT over WebSocket: the IoT policy SigV4-signed connections are held to; none means they
     // may do what an allow-all policy allows (docs/aws/data-plane.md §2.3).
     std::optional<std::string> websocket_policy;
+    // Where connects, refusals (with their reason), disconnects and registrations are recorded
+    // for the harness (docs/harness.md). Must outlive the broker.
+    journal::Recorder* journal = &journal::discard();
 };
 
 struct BrokerContext {

@@ -118,6 +118,13 @@ public:
                       authorizer_.principal_identifier(), " denied by policy",
                       will_allowed ? "" : " (will topic not publishable)");
             publish_event(connect_failed_event(presence_, now()));
+            context_->options.journal->record(
+                "connect.refused",
+                {{"clientId", client_id_},
+                 {"certificateId", certificate_id()},
+                 {"reason", will_allowed ? "not authorized: iot:Connect"
+                                         : "not authorized: iot:Publish on the will topic"},
+                 {"remote", remote_}});
             return {mqtt::ReasonCode::not_authorized};
         }
         if (auto previous = context_->connections.claim(client_id_, shared_from_this()))
@@ -137,6 +144,13 @@ public:
                   request.version == mqtt::ProtocolVersion::v5 ? "5" : "3.1.1",
                   opened.present ? " (session resumed)" : "");
         publish_event(connected_event(presence_, now()));
+        context_->options.journal->record(
+            "connect.accepted",
+            {{"clientId", client_id_},
+             {"certificateId", certificate_id()},
+             {"protocol", request.version == mqtt::ProtocolVersion::v5 ? "5" : "3.1.1"},
+             {"sessionPresent", std::int64_t{opened.present}},
+             {"remote", remote_}});
         return {mqtt::ReasonCode::success, opened.present,
                 connect.client_id.empty() ? client_id_ : std::string()};
     }
@@ -217,6 +231,11 @@ public:
             context_->connections.end_session(session_, ending.session_expiry_seconds, now_ms);
         context_->connections.release(client_id_, this);
         publish_event(disconnected_event(presence_, ending.reason, now()));
+        context_->options.journal->record("disconnect",
+                                          {{"clientId", client_id_},
+                                           {"certificateId", certificate_id()},
+                                           {"reason", std::string(mqtt::to_string(ending.reason))},
+                                           {"remote", remote_}});
     }
 
 private:

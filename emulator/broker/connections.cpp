@@ -177,6 +177,22 @@ void Connections::end_session(const std::shared_ptr<Session>& session, std::uint
     bus_.detach(session->bus_id);
 }
 
+std::vector<std::shared_ptr<ConnectionHandle>> Connections::reset() {
+    std::vector<std::shared_ptr<Session>> discarded;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& [client_id, stored] : persistent_sessions_) {
+            store(client_id, [&](SessionStorage& storage) { storage.erase_session(client_id); });
+            discarded.push_back(std::move(stored.session));
+        }
+        persistent_sessions_.clear();
+        presence_.clear();
+        deferred_wills_.clear();
+    }
+    for (const auto& session : discarded) bus_.detach(session->bus_id);
+    return all();
+}
+
 std::vector<std::shared_ptr<Session>> Connections::expire(std::int64_t now_ms) {
     std::vector<std::shared_ptr<Session>> expired;
     if (now_ms < next_sweep_ms_) return expired;

@@ -70,6 +70,11 @@ public:
     std::uint64_t defer_will(const std::string& client_id);
     bool take_deferred_will(const std::string& client_id, std::uint64_t token);
 
+    // Forgets every persistent session (in memory and in the storage), delayed will and
+    // lifecycle version number; returns the live connections, for the caller to drop (the
+    // harness's reset). A dropped connection's session is no longer kept when it ends.
+    std::vector<std::shared_ptr<ConnectionHandle>> reset();
+
     std::vector<std::shared_ptr<ConnectionHandle>> using_certificate(const std::string& id) const;
     std::vector<std::shared_ptr<ConnectionHandle>> all() const;
     std::size_t persistent_sessions() const;

@@ -322,6 +322,13 @@ bool Bus::deliver_to(SubscriberId id, const Message& message) {
     return true;
 }
 
+void Bus::clear_retained() {
+    const std::lock_guard lock(impl_->retained_mutex);
+    if (impl_->retained_storage)
+        for (const auto& [topic, message] : impl_->retained) impl_->retained_storage->erase(topic);
+    impl_->retained.clear();
+}
+
 std::optional<Message> Bus::retained(std::string_view topic) const {
     const std::lock_guard lock(impl_->retained_mutex);
     const auto found = impl_->retained.find(topic);

@@ -125,6 +125,8 @@ public:
     };
     RetainedPage retained_page(std::string_view after, std::size_t limit) const;
     std::size_t retained_count() const;  // stored messages, expired ones included
+    // Forgets every retained message, in memory and in the storage (the harness's reset).
+    void clear_retained();
     // Attached subscribers the bus still holds; an expired one is forgotten lazily (at its next
     // matching publish, or by a later attach).
     std::size_t subscriber_count() const;

@@ -24,6 +24,16 @@ void Registry::commit() {
     generation_.fetch_add(1, std::memory_order_release);
 }
 
+void Registry::reset() {
+    std::unique_lock lock(mutex_);
+    state_ = State{};
+    {
+        std::lock_guard compiled(compiled_mutex_);
+        compiled_.clear();
+    }
+    commit();
+}
+
 // Spec §1.1: minted on the first call, the same until deleted.
 std::string Registry::get_registration_code() {
     {

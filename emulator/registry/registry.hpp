@@ -417,6 +417,11 @@ public:
         return generation_.load(std::memory_order_acquire);
     }
 
+    // Forgets everything — CAs, certificates, things, policies, templates, event configurations
+    // — in memory and in the store; the account and the server's own CA stay (the harness's
+    // reset, docs/harness.md). Connections are the broker's to drop.
+    void reset();
+
     // Called after a certificate's status changed, it was deleted or it was auto-registered
     // (PENDING_ACTIVATION), outside the lock, on the thread that made the change: the broker drops
     // connections that are no longer ACTIVE (docs/aws/iot-core.md §2.2). Set once at start-up,

@@ -14,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "bus/bus.hpp"
+#include "journal/journal.hpp"
 #include "rules/engine/http_post.hpp"
 #include "rules/engine/lambda_invoker.hpp"
 #include "rules/sql/sql.hpp"
@@ -47,7 +48,8 @@ struct ActionEnv {
     std::function<void(bus::Message)> publish;
     std::shared_ptr<LambdaInvoker> lambda;  // null: no Lambda service wired in
     HttpOptions http;
-    std::shared_ptr<detail::HttpPoster> http_poster;  // null: http actions fail
+    std::shared_ptr<detail::HttpPoster> http_poster;   // null: http actions fail
+    journal::Recorder* journal = &journal::discard();  // rule.fired, rule.action_failed
 };
 
 class Action {

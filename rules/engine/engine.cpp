@@ -84,6 +84,7 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
         env.publish = [this](bus::Message message) { bus.publish(message); };
         env.lambda = std::move(lambda);
         env.http = options.http;
+        env.journal = options.journal;
         env.http_poster = std::make_shared<detail::HttpPoster>(options.http.max_in_flight);
         inbox = std::make_shared<Inbox>(queue, counters);
         bus_id = bus.attach(inbox);

@@ -23,6 +23,9 @@ struct EngineOptions {
     // A republish that leads back into rules counts one hop; past this the message is dropped
     // (warned), so a rule republishing into its own FROM cannot loop forever [inf].
     int max_republish_hops = 8;
+    // Where firings and action failures are recorded for the harness (docs/harness.md); must
+    // outlive the engine.
+    journal::Recorder* journal = &journal::discard();
 };
 
 class Engine {

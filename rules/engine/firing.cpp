@@ -18,17 +18,23 @@ namespace {
 class Tracker {
 public:
     Tracker(std::shared_ptr<const TopicRule> rule, Firing firing, std::size_t actions,
-            ErrorSink on_failures)
+            ErrorSink on_failures, journal::Recorder& journal)
         : rule_(std::move(rule)),
           firing_(std::move(firing)),
           remaining_(actions),
-          on_failures_(std::move(on_failures)) {}
+          on_failures_(std::move(on_failures)),
+          journal_(journal) {}
 
     void finish(const Action& action, ActionResult result) {
         std::unique_lock lock(mutex_);
         if (!result.ok) {
             log::warn("rules", "rule '", rule_->rule_name, "': ", action.kind(), " action on '",
                       result.resource, "' failed: ", result.error);
+            journal_.record("rule.action_failed", {{"ruleName", rule_->rule_name},
+                                                   {"topic", firing_.context.topic},
+                                                   {"action", std::string(action.kind())},
+                                                   {"resource", result.resource},
+                                                   {"error", result.error}});
             failures_.push_back(ActionFailure{std::string(action.failed_action_name()),
                                               std::move(result.resource), std::move(result.error)});
         }
@@ -48,6 +54,7 @@ private:
     std::size_t remaining_;
     std::vector<ActionFailure> failures_;
     ErrorSink on_failures_;
+    journal::Recorder& journal_;
 };
 
 std::string dump(const nlohmann::json& value) {
@@ -97,8 +104,14 @@ void run_rule(const std::shared_ptr<const TopicRule>& rule, const bus::Message& 
     }
     log::debug("rules", "rule '", rule->rule_name, "' fired by '", firing.context.topic,
                "': ", rule->actions.size(), " action(s)");
+    env.journal->record("rule.fired",
+                        {{"ruleName", rule->rule_name},
+                         {"topic", firing.context.topic},
+                         {"clientId", firing.context.client_id.value_or("")},
+                         {"actions", static_cast<std::int64_t>(rule->actions.size())}});
     if (rule->actions.empty()) return;
-    auto tracker = std::make_shared<Tracker>(rule, firing, rule->actions.size(), on_failures);
+    auto tracker =
+        std::make_shared<Tracker>(rule, firing, rule->actions.size(), on_failures, *env.journal);
     for (const auto& action : rule->actions) {
         try {
             action->run(firing, env, [tracker, action](ActionResult result) {

@@ -316,7 +316,42 @@ struct Runtime::Impl {
         if (lease->fresh) log += "Init Duration: " + two_decimals(ms(invoked - started)) + " ms\t";
         log += "\n";
         result.log_tail = tail_of(log);
+        record(function, id, duration, failure, log);
         return result;
+    }
+
+    // lambda.invoked: the outcome, and the handler's own lines (START/END/REPORT left out).
+    void record(const Function& function, const std::string& id, double duration_ms,
+                const std::optional<std::string>& failure, const std::string& log) const {
+        constexpr std::size_t max_lines = 100;
+        std::vector<std::string> lines;
+        for (std::size_t at = 0; at < log.size();) {
+            auto end = log.find('\n', at);
+            if (end == std::string::npos) end = log.size();
+            const std::string_view line(log.data() + at, end - at);
+            at = end + 1;
+            if (line.empty() || line.starts_with("START RequestId: ") ||
+                line.starts_with("END RequestId: ") || line.starts_with("REPORT RequestId: "))
+                continue;
+            lines.emplace_back(line);
+        }
+        if (lines.size() > max_lines) lines.erase(lines.begin(), lines.end() - max_lines);
+        std::string outcome = "success";
+        std::optional<std::string> error_text;
+        if (failure) {
+            const auto error = json::parse(*failure, nullptr, false);
+            const std::string type = error.is_object() ? error.value("errorType", "") : "";
+            outcome = type == "Sandbox.Timedout" ? "timeout" : "error";
+            error_text =
+                error.is_object() ? type + ": " + error.value("errorMessage", "") : *failure;
+        }
+        journal::Fields fields{{"functionName", function.name},
+                               {"requestId", id},
+                               {"result", outcome},
+                               {"durationMs", static_cast<std::int64_t>(duration_ms)}};
+        if (error_text) fields.emplace_back("error", *error_text);
+        fields.emplace_back("logLines", std::move(lines));
+        config.journal->record("lambda.invoked", std::move(fields));
     }
 };
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "journal/journal.hpp"
 #include "rules/lambda/function.hpp"
 
 namespace iotemu::lambda {
@@ -28,6 +29,9 @@ struct RuntimeConfig {
     std::size_t threads = 8;                         // invocations running at once, all functions
     std::size_t max_processes_per_function = 4;      // warm or busy, per function
     std::chrono::milliseconds init_timeout{10'000};  // loading the handler (Lambda's init phase)
+    // Every invocation's outcome and what its handler printed (docs/harness.md); must outlive
+    // the runtime.
+    journal::Recorder* journal = &journal::discard();
 };
 
 struct InvokeResult {

@@ -26,6 +26,7 @@ RuntimeConfig runtime_config(const ServiceConfig& config, const std::filesystem:
     runtime.node_executable = config.node_executable;
     runtime.threads = config.runtime_threads;
     runtime.max_processes_per_function = config.max_processes_per_function;
+    runtime.journal = config.journal;
     return runtime;
 }
 

@@ -38,6 +38,7 @@ struct ServiceConfig {
     std::size_t max_sync_invocations = 1;
     std::size_t runtime_threads = 8;
     std::size_t max_processes_per_function = 4;
+    journal::Recorder* journal = &journal::discard();  // lambda.invoked (docs/harness.md)
 };
 
 // CreateFunction as the API receives it: the package's bytes, not yet extracted.

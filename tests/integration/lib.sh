@@ -222,6 +222,26 @@ PYTHON_WITH_PYOPENSSL=$(for python in python3 /usr/bin/python3; do
 done)
 PYTHON_WITH_PYOPENSSL=${PYTHON_WITH_PYOPENSSL:-python3}
 
+# ---- the harness endpoints (docs/harness.md) ---------------------------------------------------
+
+# harness PATH [CURL ARGS…]: /_emulator/PATH on the API port; its body on stdout, failing on an
+# error status.
+harness() { curl -sS --fail-with-body "$API/_emulator/$1" "${@:2}"; }
+journal_cursor() { harness journal/cursor | json_get - 'j["cursor"]'; }
+
+# journal_until AFTER KIND CONDITION: long-polls the journal, as a test suite would, until an event
+# of KIND (a prefix) after seq AFTER satisfies CONDITION (Python over the event `e`); prints it.
+journal_until() {
+  local after=$1 kind=$2 condition=$3 deadline=$((SECONDS + 30)) page found
+  while ((SECONDS < deadline)); do
+    page=$(harness "journal?after=$after&kind=$kind&wait=5")
+    found=$(json_get - "next((e for e in j['events'] if $condition), None)" <<<"$page")
+    [[ $found != None ]] && { echo "$found"; return 0; }
+    after=$(json_get - 'j["cursor"]' <<<"$page")
+  done
+  fail "no $kind event with $condition in the journal: $(harness "journal?after=$1")"
+}
+
 # ---- Lambda functions and topic rules ----------------------------------------------------------
 
 # Test-only handlers; the sample material users share (JITR handlers, templates, policies) is in
