@@ -34,6 +34,8 @@
 #include "services/acm_pca/acm_pca.hpp"
 #include "services/iam/iam.hpp"
 #include "services/sts/sts.hpp"
+#include "shadow/service.hpp"
+#include "shadow/shadows.hpp"
 #include "store/function_storage.hpp"
 #include "store/registry_store.hpp"
 #include "store/retained_storage.hpp"
@@ -109,6 +111,9 @@ struct Emulator::Impl {
     registry::Registry registry;
     bus::Bus bus;
     rules::TopicRuleStore topic_rules;
+    shadow::Shadows shadows;
+    // Answers the shadow request topics on the bus.
+    std::shared_ptr<shadow::Service> shadow_service;
     std::unique_ptr<lambda::Service> functions;   // needs the API's address: made once bound
     std::unique_ptr<rules::Engine> rules_engine;  // runs actions through `functions`
     services::sts::Service sts;
@@ -177,6 +182,7 @@ struct Emulator::Impl {
         api::add_sts_operations(router, sts);
         api::add_iam_operations(router, iam);
         api::add_acm_pca_operations(router, acm_pca);
+        shadow_service = shadow::Service::start(bus, shadows);
         broker.add_api(make_fleet_provisioning_api(registry, *functions, workers.get_executor(),
                                                    io.get_executor()));
         api_acceptor.listen();
