@@ -13,6 +13,7 @@
 #include "api/acm_pca_routes.hpp"
 #include "api/iam_routes.hpp"
 #include "api/iot_data_routes.hpp"
+#include "api/iot_data_shadows.hpp"
 #include "api/iot_service.hpp"
 #include "api/lambda_routes.hpp"
 #include "api/router.hpp"
@@ -178,11 +179,12 @@ struct Emulator::Impl {
                              std::to_string(endpoints.mqtt_port)});
         api::add_topic_rule_routes(router, topic_rules);
         api::add_iot_data_routes(router, bus);
+        shadow_service = shadow::Service::start(bus, shadows);
+        api::add_shadow_routes(router, *shadow_service);
         api::add_lambda_routes(router, *functions);
         api::add_sts_operations(router, sts);
         api::add_iam_operations(router, iam);
         api::add_acm_pca_operations(router, acm_pca);
-        shadow_service = shadow::Service::start(bus, shadows);
         broker.add_api(make_fleet_provisioning_api(registry, *functions, workers.get_executor(),
                                                    io.get_executor()));
         api_acceptor.listen();
