@@ -181,6 +181,7 @@ struct Emulator::Impl {
         api::add_iot_data_routes(router, bus);
         shadow_service = shadow::Service::start(bus, shadows);
         api::add_shadow_routes(router, *shadow_service);
+        broker.serve_shadows(*shadow_service);
         api::add_lambda_routes(router, *functions);
         api::add_sts_operations(router, sts);
         api::add_iam_operations(router, iam);

@@ -213,6 +213,8 @@ void Broker::add_api(std::shared_ptr<MqttApi> api) {
     impl_->context->apis.push_back(std::move(api));
 }
 
+void Broker::serve_shadows(shadow::Service& shadows) { impl_->context->shadows = &shadows; }
+
 void Broker::listen(tcp::acceptor& acceptor, Listener listener) {
     asio::co_spawn(acceptor.get_executor(),
                    accept_loop(acceptor, make_tls_context(impl_->credentials, listener), listener,

@@ -14,6 +14,7 @@
 #include "bus/bus.hpp"
 #include "mqtt/protocol.hpp"
 #include "registry/registry.hpp"
+#include "shadow/service.hpp"
 
 namespace iotemu::broker {
 
@@ -37,6 +38,7 @@ struct BrokerContext {
     BrokerOptions options;
     Connections connections;
     std::vector<std::shared_ptr<MqttApi>> apis;  // set before the first listener starts
+    shadow::Service* shadows = nullptr;          // iot-data's shadow operations over HTTPS
 
     // The API serving `topic`, if any.
     MqttApi* api_for(std::string_view topic) const {

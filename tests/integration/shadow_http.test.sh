@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# iot-data's shadow operations on the API port (docs/aws/data-plane.md §4.8) with the real aws
-# CLI: update-thing-shadow and get-thing-shadow on a named and the classic shadow,
+# iot-data's shadow operations (docs/aws/data-plane.md §4.8): on the API port with the real aws
+# CLI — update-thing-shadow and get-thing-shadow on a named and the classic shadow,
 # list-named-shadows-for-thing with pages, delete-thing-shadow, and AWS's exceptions (stale
-# version, missing shadow, bad document); a REST update reaches MQTT subscribers as
-# /update/accepted and /update/documents, as on AWS.
+# version, missing shadow, bad document), a REST update reaching MQTT subscribers as
+# /update/accepted and /update/documents, as on AWS; and on the HTTPS data plane with curl and a
+# client certificate, under the policy's iot:*ThingShadow actions.
 source "$(dirname "$0")/lib.sh"
 start_emulator
 cd "$WORK"
@@ -71,4 +72,34 @@ expect_aws_error ResourceNotFoundException iot-data delete-thing-shadow --thing-
   --shadow-name config out.json
 data list-named-shadows-for-thing --thing-name lamp >list.json
 check list.json 'j["results"] == ["alpha", "beta"]'
+
+# The HTTPS data plane with a client certificate: the policy's iot:*ThingShadow actions on the
+# thing decide, as on AWS; the MQTT topics' actions are no grant for REST.
+iot create-keys-and-certificate --set-as-active >device.json
+json_get device.json 'j["certificatePem"]' >device.crt
+json_get device.json 'j["keyPair"]["PrivateKey"]' >device.key
+cat >device-policy.json <<'JSON'
+{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":["iot:GetThingShadow","iot:UpdateThingShadow"],"Resource":["arn:aws:iot:us-east-1:123456789012:thing/lamp","arn:aws:iot:us-east-1:123456789012:thing/lamp/*"]},
+ {"Effect":"Allow","Action":["iot:Publish","iot:Receive"],"Resource":"arn:aws:iot:us-east-1:123456789012:topic/$aws/things/*"}]}
+JSON
+iot create-policy --policy-name shadow-https --policy-document file://device-policy.json >/dev/null
+iot attach-policy --policy-name shadow-https --target "$(json_get device.json 'j["certificateArn"]')"
+# https METHOD PATH [BODY]: prints the status; the body lands in https.json.
+https() {
+  curl -sS --cacert "$SERVER_CA" --cert device.crt --key device.key -o https.json \
+    -w '%{http_code}' -X "$1" "https://$MQTT_HOST:$HTTPS_PORT$2" ${3:+--data-binary "$3"}
+}
+expect_eq "$(https POST '/things/lamp/shadow?name=https' '{"state":{"reported":{"via":"https"}}}')" 200 \
+  "UpdateThingShadow over HTTPS"
+check https.json 'j["version"] == 1 and j["state"] == {"reported": {"via": "https"}} and "traceId" not in j'
+expect_eq "$(https GET '/things/lamp/shadow?name=https')" 200 "GetThingShadow over HTTPS"
+check https.json 'j["state"]["reported"]["via"] == "https" and j["version"] == 1'
+expect_eq "$(https GET '/things/lamp/shadow?name=missing')" 404 "a missing shadow over HTTPS"
+expect_eq "$(https GET /things/fan/shadow)" 403 "another thing's shadow over HTTPS"
+expect_eq "$(https DELETE '/things/lamp/shadow?name=https')" 403 "DeleteThingShadow without the action"
+expect_eq "$(curl -sS --cacert "$SERVER_CA" -o https.json -w '%{http_code}' \
+  "https://$MQTT_HOST:$HTTPS_PORT/things/lamp/shadow?name=https")" 401 "no client certificate"
+data get-thing-shadow --thing-name lamp --shadow-name https get.json >/dev/null
+check get.json 'j["state"]["reported"]["via"] == "https"'
 pass
