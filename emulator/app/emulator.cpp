@@ -42,6 +42,7 @@
 #include "store/retained_storage.hpp"
 #include "store/schema.hpp"
 #include "store/session_storage.hpp"
+#include "store/shadow_storage.hpp"
 #include "store/topic_rule_storage.hpp"
 
 namespace iotemu::app {
@@ -135,6 +136,7 @@ struct Emulator::Impl {
           bus(durable<store::SqliteRetainedStorage>()),
           topic_rules(model::Account{options.region, options.account_id},
                       durable<store::SqliteTopicRuleStorage>()),
+          shadows(durable<store::SqliteShadowStorage>()),
           sts(options.account_id),
           iam(options.account_id),
           acm_pca(options.region, options.account_id),

@@ -3,10 +3,12 @@
 #include "shadow/shadows.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "common/json_depth.hpp"
+#include "common/log.hpp"
 #include "model/names.hpp"
 #include "mqtt/utf8.hpp"
 #include "shadow/document.hpp"
@@ -153,7 +155,33 @@ std::optional<std::string> invalid_update(const json& body) {
 
 }  // namespace
 
-Shadows::Shadows() = default;
+Shadows::Shadows(std::unique_ptr<ShadowStorage> storage) : storage_(std::move(storage)) {
+    if (!storage_) return;
+    for (const auto& stored : storage_->load()) {
+        auto shadow = std::make_unique<Shadow>();
+        const json document = json::parse(stored.document, nullptr, /*allow_exceptions=*/false);
+        if (!document.is_object() || !document.contains("state") ||
+            !document.contains("metadata")) {
+            throw std::runtime_error("the stored shadow '" + stored.id.shadow_name +
+                                     "' of the thing '" + stored.id.thing_name +
+                                     "' does not read as a shadow document");
+        }
+        shadow->state = document["state"];
+        shadow->metadata = document["metadata"];
+        shadow->version = stored.version;
+        shadow->exists = !stored.deleted_at;
+        shadow->deleted_at = stored.deleted_at.value_or(Timestamp{});
+        things_[stored.id.thing_name][stored.id.shadow_name] = std::move(shadow);
+    }
+}
+
+void Shadows::store(const ShadowId& id, const Shadow& shadow) {
+    if (!storage_) return;
+    const json document = {{"state", shadow.state}, {"metadata", shadow.metadata}};
+    storage_->put({id, document.dump(), shadow.version,
+                   shadow.exists ? std::nullopt : std::optional(shadow.deleted_at)});
+}
+
 Shadows::~Shadows() = default;
 
 Outcome Shadows::handle(const Request& request, Timestamp now) {
@@ -164,13 +192,18 @@ Outcome Shadows::handle(const Request& request, Timestamp now) {
         return rejected(request.operation, 400, "Invalid shadow name");
     }
     std::lock_guard lock{mutex_};
-    switch (request.operation) {
-        case Operation::get:
-            return get(request, now);
-        case Operation::update:
-            return update(request, now);
-        case Operation::delete_shadow:
-            return remove(request, now);
+    try {
+        switch (request.operation) {
+            case Operation::get:
+                return get(request, now);
+            case Operation::update:
+                return update(request, now);
+            case Operation::delete_shadow:
+                return remove(request, now);
+        }
+    } catch (const std::exception& e) {  // the storage failed: nothing changed
+        log::error("shadow", "a request for the shadow of '", request.shadow.thing_name,
+                   "' failed: ", e.what());
     }
     return rejected(request.operation, 500, "Internal service failure");
 }
@@ -262,16 +295,20 @@ Outcome Shadows::update(const Request& request, Timestamp now) {
                         client_token);
     }
 
+    // Kept before anything changes: a request whose result cannot be kept fails whole.
+    Shadow next;
+    next.state = std::move(state);
+    next.metadata = std::move(metadata);
+    next.version = current_version + 1;
+    next.exists = true;
+    store(request.shadow, next);
     if (!stored) {
         stored = things_[request.shadow.thing_name]
                      .emplace(request.shadow.shadow_name, std::make_unique<Shadow>())
                      .first->second.get();
     }
     const json previous = snapshot(stored->state, stored->metadata, stored->version);
-    stored->state = std::move(state);
-    stored->metadata = std::move(metadata);
-    stored->version = current_version + 1;
-    stored->exists = true;
+    *stored = std::move(next);
 
     // §4.7: the request's state as sent, with metadata for the fields it named.
     json reply = {{"state", patch},
@@ -305,10 +342,11 @@ Outcome Shadows::remove(const Request& request, Timestamp now) {
     if (!shadow || !shadow->exists) {
         return rejected(request.operation, 404, not_found_message(request.shadow), client_token);
     }
-    shadow->exists = false;
-    shadow->deleted_at = now;
-    shadow->state = json::object();
-    shadow->metadata = json::object();
+    Shadow deleted;
+    deleted.version = shadow->version;
+    deleted.deleted_at = now;
+    store(request.shadow, deleted);
+    *shadow = std::move(deleted);
     json body = {{"version", shadow->version}, {"timestamp", epoch_seconds_of(now)}};
     add_client_token(body, client_token);
     return accepted(request.operation, body);
@@ -328,6 +366,7 @@ std::vector<std::string> Shadows::named_shadows(std::string_view thing_name) con
 void Shadows::forget_thing(std::string_view thing_name) {
     std::lock_guard lock{mutex_};
     if (const auto thing = things_.find(thing_name); thing != things_.end()) things_.erase(thing);
+    if (storage_) storage_->erase_thing(thing_name);
 }
 
 }  // namespace iotemu::shadow

@@ -28,6 +28,25 @@ inline constexpr std::size_t max_client_token_bytes = 64;
 // A deleted shadow created again within this time goes on from its old version (§4.5).
 inline constexpr std::chrono::hours version_memory{48};
 
+// One shadow as it is kept between runs (docs/state.md §1): its document ({"state", "metadata"}
+// as JSON text), version, and whether it was deleted (its version remembered, §4.5).
+struct StoredShadow {
+    ShadowId id;
+    std::string document;
+    std::int64_t version = 0;
+    std::optional<Timestamp> deleted_at;  // set for a deleted shadow
+};
+
+// Where shadows live between runs. put() and erase() run under the service's lock before it
+// answers: an accepted update is kept. A throw fails the request.
+class ShadowStorage {
+public:
+    virtual ~ShadowStorage() = default;
+    virtual std::vector<StoredShadow> load() = 0;
+    virtual void put(const StoredShadow& shadow) = 0;
+    virtual void erase_thing(std::string_view thing_name) = 0;
+};
+
 struct Request {
     Operation operation;
     ShadowId shadow;
@@ -54,7 +73,8 @@ struct Outcome {
 
 class Shadows {
 public:
-    Shadows();
+    // Without `storage` shadows live in memory only; with it, they are loaded now.
+    explicit Shadows(std::unique_ptr<ShadowStorage> storage = nullptr);
     ~Shadows();
     Shadows(const Shadows&) = delete;
     Shadows& operator=(const Shadows&) = delete;
@@ -75,8 +95,10 @@ private:
     Outcome remove(const Request& request, Timestamp now);
     // The stored shadow, deleted or not; null when there never was one.
     Shadow* find(const ShadowId& id);
+    void store(const ShadowId& id, const Shadow& shadow);
 
     mutable std::mutex mutex_;
+    std::unique_ptr<ShadowStorage> storage_;
     // thing name → shadow name ("" for the classic shadow) → shadow, deleted ones included
     // while their version is remembered.
     std::map<std::string, std::map<std::string, std::unique_ptr<Shadow>, std::less<>>, std::less<>>
