@@ -19,13 +19,7 @@ json_get device.json 'j["keyPair"]["PrivateKey"]' >device.key
 device_arn=$(json_get device.json 'j["certificateArn"]')
 iot attach-thing-principal --thing-name lamp --principal "$device_arn"
 # AWS's example shadow policy (DG device-shadow-mqtt), scoped by the connected thing's name.
-cat >policy.json <<'JSON'
-{"Version":"2012-10-17","Statement":[
- {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/${iot:Connection.Thing.ThingName}"},
- {"Effect":"Allow","Action":["iot:Publish","iot:Receive"],"Resource":"arn:aws:iot:us-east-1:123456789012:topic/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*"},
- {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:us-east-1:123456789012:topicfilter/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*"}]}
-JSON
-iot create-policy --policy-name shadow-device --policy-document file://policy.json >/dev/null
+iot create-policy --policy-name shadow-device --policy-document "file://$FIXTURES/shadow/device-policy.json" >/dev/null
 iot attach-policy --policy-name shadow-device --target "$device_arn"
 
 # A rule reads the reported temperature out of every accepted update (issue's example SQL).

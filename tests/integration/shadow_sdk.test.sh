@@ -16,14 +16,8 @@ json_get device.json 'j["certificatePem"]' >device.crt
 json_get device.json 'j["keyPair"]["PrivateKey"]' >device.key
 device_arn=$(json_get device.json 'j["certificateArn"]')
 iot attach-thing-principal --thing-name sdk-lamp --principal "$device_arn"
-# AWS's example shadow policy (DG device-shadow-mqtt), for the connected thing only.
-cat >policy.json <<'JSON'
-{"Version":"2012-10-17","Statement":[
- {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/${iot:Connection.Thing.ThingName}"},
- {"Effect":"Allow","Action":["iot:Publish","iot:Receive"],"Resource":"arn:aws:iot:us-east-1:123456789012:topic/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*"},
- {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:us-east-1:123456789012:topicfilter/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*"}]}
-JSON
-iot create-policy --policy-name shadow-sdk --policy-document file://policy.json >/dev/null
+# AWS's example shadow policy (DG device-shadow-mqtt), scoped by the connected thing's name.
+iot create-policy --policy-name shadow-sdk --policy-document "file://$FIXTURES/shadow/device-policy.json" >/dev/null
 iot attach-policy --policy-name shadow-sdk --target "$device_arn"
 
 python3 -c 'import json,sys; print(json.dumps(dict(host=sys.argv[1], port=int(sys.argv[2]), ca=sys.argv[3], cert="device.crt", key="device.key", thing="sdk-lamp")))' \
