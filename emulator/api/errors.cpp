@@ -15,7 +15,7 @@ namespace {
 // The IoT model's statuses; iot-data's extra names (403/405/413) and our unknown-operation
 // answer (404) complete it. ThrottlingException is 400 in the IoT model (429 in iot-data's);
 // botocore retries it by name either way.
-constexpr std::array<std::pair<std::string_view, int>, 27> statuses{{
+constexpr std::array<std::pair<std::string_view, int>, 29> statuses{{
     {aws_errors::invalid_request, 400},
     {aws_errors::certificate_validation, 400},
     {aws_errors::registration_code_validation, 400},
@@ -36,6 +36,8 @@ constexpr std::array<std::pair<std::string_view, int>, 27> statuses{{
     {aws_errors::conflicting_resource_update, 409},
     {aws_errors::limit_exceeded, 410},
     {aws_errors::request_entity_too_large, 413},
+    {aws_errors::conflict, 409},                       // iot-data's shadow operations
+    {aws_errors::unsupported_document_encoding, 415},  // iot-data's shadow operations
     {aws_errors::internal_failure, 500},
     {aws_errors::service_unavailable, 503},
     // Lambda's model (InvalidParameterValue, InvalidRequestContent, Validation: the 400 default).

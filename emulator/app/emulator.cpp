@@ -14,6 +14,7 @@
 #include "api/acm_pca_routes.hpp"
 #include "api/iam_routes.hpp"
 #include "api/iot_data_routes.hpp"
+#include "api/iot_data_shadows.hpp"
 #include "api/iot_service.hpp"
 #include "api/lambda_routes.hpp"
 #include "api/router.hpp"
@@ -38,11 +39,14 @@
 #include "services/acm_pca/acm_pca.hpp"
 #include "services/iam/iam.hpp"
 #include "services/sts/sts.hpp"
+#include "shadow/service.hpp"
+#include "shadow/shadows.hpp"
 #include "store/function_storage.hpp"
 #include "store/registry_store.hpp"
 #include "store/retained_storage.hpp"
 #include "store/schema.hpp"
 #include "store/session_storage.hpp"
+#include "store/shadow_storage.hpp"
 #include "store/topic_rule_storage.hpp"
 
 namespace iotemu::app {
@@ -114,6 +118,9 @@ struct Emulator::Impl {
     registry::Registry registry;
     bus::Bus bus;
     rules::TopicRuleStore topic_rules;
+    shadow::Shadows shadows;
+    // Answers the shadow request topics on the bus.
+    std::shared_ptr<shadow::Service> shadow_service;
     std::unique_ptr<lambda::Service> functions;   // needs the API's address: made once bound
     std::unique_ptr<rules::Engine> rules_engine;  // runs actions through `functions`
     services::sts::Service sts;
@@ -136,6 +143,7 @@ struct Emulator::Impl {
           bus(durable<store::SqliteRetainedStorage>()),
           topic_rules(model::Account{options.region, options.account_id},
                       durable<store::SqliteTopicRuleStorage>()),
+          shadows(durable<store::SqliteShadowStorage>()),
           sts(options.account_id),
           iam(options.account_id),
           acm_pca(options.region, options.account_id),
@@ -181,6 +189,9 @@ struct Emulator::Impl {
                              std::to_string(endpoints.mqtt_port)});
         api::add_topic_rule_routes(router, topic_rules);
         api::add_iot_data_routes(router, bus);
+        shadow_service = shadow::Service::start(bus, shadows);
+        api::add_shadow_routes(router, *shadow_service);
+        broker.serve_shadows(*shadow_service);
         api::add_lambda_routes(router, *functions);
         api::add_sts_operations(router, sts);
         api::add_iam_operations(router, iam);
@@ -224,9 +235,9 @@ struct Emulator::Impl {
     static constexpr std::size_t api_workers = 4 + max_journal_waiters;
 
     // The harness's reset (docs/harness.md): connections and sessions first, so no client acts
-    // on what goes next; then functions (their processes killed), rules, retained messages and
-    // the registry, memory and storage alike. The server's TLS identity stays; the functions
-    // declared by --function and the fleet of --init come back as at start.
+    // on what goes next; then functions (their processes killed), rules, retained messages,
+    // shadows and the registry, memory and storage alike. The server's TLS identity stays; the
+    // functions declared by --function and the fleet of --init come back as at start.
     void reset(const std::vector<lambda::DeclaredFunction>& declared) {
         std::lock_guard one_at_a_time(resetting);
         broker.reset();
@@ -239,6 +250,7 @@ struct Emulator::Impl {
         for (const auto& rule : *topic_rules.snapshot())
             topic_rules.delete_topic_rule(rule->rule_name);
         bus.clear_retained();
+        shadows.clear();
         registry.reset();
         if (init) apply_init(*init, router, *functions);
     }

@@ -64,7 +64,7 @@ void add_harness_routes(api::Router& router, Harness harness) {
     router.add("POST", "/_emulator/reset", [shared](api::Call&) {
         shared->reset();
         log::info("emulator",
-                  "state reset: every registry, rule, function, retained message and "
+                  "state reset: every registry, rule, function, retained message, shadow and "
                   "session is gone; the server's TLS identity is kept");
         shared->journal.record("emulator.reset", {});
         return api::json_response({{"status", "reset"}, {"cursor", shared->journal.cursor()}});

@@ -55,6 +55,9 @@ bool Authorizer::may_subscribe(std::string_view filter) {
 bool Authorizer::may_receive(std::string_view topic) {
     return allows("iot:Receive", "topic", topic);
 }
+bool Authorizer::may_act_on_thing(std::string_view action, std::string_view name) {
+    return allows(action, "thing", name);
+}
 
 void Authorizer::refresh() {
     const auto generation = registry_.generation();

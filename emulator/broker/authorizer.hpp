@@ -38,6 +38,9 @@ public:
     bool may_retain(std::string_view topic);
     bool may_subscribe(std::string_view filter);
     bool may_receive(std::string_view topic);
+    // An action on `thing/<name>` (iot-data's shadow operations: <thing> or <thing>/<shadow>,
+    // docs/aws/data-plane.md §4.8).
+    bool may_act_on_thing(std::string_view action, std::string_view name);
 
     const std::string& certificate_id() const { return certificate_id_; }  // empty for SigV4
     const std::string& principal_arn() const { return principal_arn_; }

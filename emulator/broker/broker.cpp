@@ -218,6 +218,8 @@ void Broker::reset() {
         connection->kick(mqtt::DisconnectReason::server_initiated_disconnect);
 }
 
+void Broker::serve_shadows(shadow::Service& shadows) { impl_->context->shadows = &shadows; }
+
 void Broker::listen(tcp::acceptor& acceptor, Listener listener) {
     asio::co_spawn(acceptor.get_executor(),
                    accept_loop(acceptor, make_tls_context(impl_->credentials, listener), listener,

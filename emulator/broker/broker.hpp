@@ -45,6 +45,9 @@ public:
 
     // Serves `api`'s request topics over MQTT. Call before the first listen().
     void add_api(std::shared_ptr<MqttApi> api);
+    // Serves iot-data's shadow operations on the HTTPS listeners, authorised by the client
+    // certificate's policies (docs/aws/data-plane.md §4.8). Call before the first listen().
+    void serve_shadows(shadow::Service& shadows);
 
     // Drops every connection and forgets every persistent session (the harness's reset).
     void reset();

@@ -15,6 +15,7 @@
 #include "journal/journal.hpp"
 #include "mqtt/protocol.hpp"
 #include "registry/registry.hpp"
+#include "shadow/service.hpp"
 
 namespace iotemu::broker {
 
@@ -41,6 +42,7 @@ struct BrokerContext {
     BrokerOptions options;
     Connections connections;
     std::vector<std::shared_ptr<MqttApi>> apis;  // set before the first listener starts
+    shadow::Service* shadows = nullptr;          // iot-data's shadow operations over HTTPS
 
     // The API serving `topic`, if any.
     MqttApi* api_for(std::string_view topic) const {

@@ -2,7 +2,9 @@
 // (docs/aws/data-plane.md §5.3, §5.4): Publish (POST /topics/{topic}) authenticates the client
 // certificate as an MQTT connect would (JITR included), checks iot:Publish (and
 // iot:RetainPublish) under the certificate's policies with no client id, and publishes on the
-// bus; another method on /topics/… answers MethodNotAllowedException, any other path AWS's
+// bus; iot-data's shadow operations (docs/aws/data-plane.md §4.8) authenticate the same way and
+// check their iot:*ThingShadow action on the thing; another method on /topics/… answers
+// MethodNotAllowedException, any other path AWS's
 // unknown-operation error. `GET /mqtt` with a WebSocket upgrade and a SigV4 presigned query
 // (docs/aws/data-plane.md §2) is granted for https_session.cpp to carry out. Every answer carries
 // a traceId equal to its x-amzn-RequestId. Sans-I/O: https_session.cpp reads and writes; one per
@@ -11,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/message.hpp"
@@ -19,6 +22,7 @@
 #include "broker/websocket_upgrade.hpp"
 #include "common/aws_error.hpp"
 #include "pki/certificate.hpp"
+#include "shadow/topics.hpp"
 
 namespace iotemu::broker {
 
@@ -47,6 +51,11 @@ public:
 private:
     api::Response publish(api::Call& call);
     api::Response upgrade(api::Call& call);
+    // The client certificate admitted as an MQTT connect would admit it; false when the
+    // connection must be dropped unanswered (drop_ is set). Throws UnauthorizedException without
+    // one.
+    bool admit(std::string_view what);
+    void authorize_shadow_call(std::string_view action, const shadow::ShadowId& shadow);
 
     BrokerContext& context_;
     std::vector<pki::X509Certificate> chain_;

@@ -40,6 +40,10 @@ inline constexpr std::string_view service_unavailable = "ServiceUnavailableExcep
 inline constexpr std::string_view unknown_operation = "UnknownOperationException";
 inline constexpr std::string_view method_not_allowed = "MethodNotAllowedException";
 inline constexpr std::string_view request_entity_too_large = "RequestEntityTooLargeException";
+// iot-data's shadow operations (docs/aws/data-plane.md §4.8).
+inline constexpr std::string_view conflict = "ConflictException";
+inline constexpr std::string_view unsupported_document_encoding =
+    "UnsupportedDocumentEncodingException";
 // Lambda's own names (botocore `lambda` 2015-03-31).
 inline constexpr std::string_view invalid_parameter_value = "InvalidParameterValueException";
 inline constexpr std::string_view resource_conflict = "ResourceConflictException";

@@ -1,6 +1,7 @@
 // Version 1: the registry's records and settings, topic rules and retained messages. Version 2:
 // persistent MQTT sessions, their subscriptions and queued messages. Version 3: Lambda functions
-// created with the API. A later version appends a migration here; an existing one never changes.
+// created with the API. Version 4: device shadows. A later version appends a migration here; an
+// existing one never changes.
 // Tables keep their rowid: rows (PEMs, payloads) are too large for WITHOUT ROWID to pay.
 #include "store/schema.hpp"
 
@@ -72,7 +73,18 @@ CREATE TABLE lambda_functions (
 );
 )sql";
 
-constexpr std::array<std::string_view, 3> all{version_1, version_2, version_3};
+constexpr std::string_view version_4 = R"sql(
+CREATE TABLE shadows (
+    thing_name    TEXT    NOT NULL,
+    shadow_name   TEXT    NOT NULL,  -- '' for the classic shadow
+    version       INTEGER NOT NULL,
+    deleted_at_ms INTEGER,           -- set for a deleted shadow whose version is remembered
+    document      TEXT    NOT NULL,  -- {"state", "metadata"} as JSON
+    PRIMARY KEY (thing_name, shadow_name)
+);
+)sql";
+
+constexpr std::array<std::string_view, 4> all{version_1, version_2, version_3, version_4};
 
 }  // namespace
 

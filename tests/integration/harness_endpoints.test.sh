@@ -59,7 +59,11 @@ ended=$(journal_until "$before_device" disconnect "e['clientId'] == 'harness-dev
 expect_eq "$(json_get - 'j["reason"]' <<<"$ended")" CLIENT_INITIATED_DISCONNECT \
   "the disconnect's reason"
 
-# State the reset must clear beyond the registry: a retained message and a persistent session.
+# State the reset must clear beyond the registry: a retained message, a shadow and a persistent
+# session.
+shadow_status() { curl -sS -o /dev/null -w '%{http_code}' "$API/things/harness-device/shadow"; }
+expect_eq "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$API/things/harness-device/shadow" \
+  -d '{"state":{"reported":{"temp":21}}}')" 200 "UpdateThingShadow before reset"
 make_watcher watcher
 mqtt_pub watcher.crt watcher.key -q 1 -r -t keep/this -i retainer -m kept
 aws --endpoint-url "$API" iot-data get-retained-message --topic keep/this >/dev/null ||
@@ -76,6 +80,7 @@ for list in "list-ca-certificates certificates" "list-certificates certificates"
 done
 expect_eq "$(lambda_cli list-functions | json_get - 'len(j["Functions"])')" 0 "list-functions after reset"
 expect_aws_error ResourceNotFoundException iot-data get-retained-message --topic keep/this
+expect_eq "$(shadow_status)" 404 "GetThingShadow after reset"
 kicked=$(journal_until "$before_reset" disconnect "e['clientId'] == 'persistent-watcher'")
 expect_eq "$(json_get - 'j["reason"]' <<<"$kicked")" SERVER_INITIATED_DISCONNECT \
   "why reset dropped the connected client"
@@ -116,5 +121,6 @@ expect_eq "$(iot list-ca-certificates | json_get - 'len(j["certificates"])')" 0 
   "CA certificates after reset and restart"
 expect_eq "$(lambda_cli list-functions | json_get - 'len(j["Functions"])')" 0 \
   "functions after reset and restart"
+expect_eq "$(shadow_status)" 404 "GetThingShadow after reset and restart"
 expect_eq "$(sha256sum <"$SERVER_CA")" "$server_ca_sha" "the server CA after restart"
 pass
