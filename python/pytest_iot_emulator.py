@@ -6,23 +6,32 @@ in the test's temporary folder, stopped (and its log attached to a failure) when
         code = iot.get_registration_code()["registrationCode"]
         ...
         context = iot_emulator.ssl_context("device.crt", "device.key")   # for paho, ssl, ...
+        refused = iot_emulator.wait_for("connect.refused")             # the event journal
+        assert refused["reason"].startswith("CA ")
 
 Fixtures:
   iot_emulator           a fresh emulator for each test (a clean slate, milliseconds to start)
   iot_emulator_session   one emulator shared by every test of the session
+  iot_emulator_reset     the session's emulator, reset before the test (docs/harness.md): a
+                         clean slate without a new process
   iot_emulator_factory   start(*flags) -> Emulator, for tests that need flags of their own
                          (e.g. "--function", "jitr=python3.12:handler.lambda_handler:./lambda")
 
-The binary: pytest's --iot-emulator-bin option, else $IOTEMU_BIN, else `iot-emulator` on PATH.
+The binary: pytest's --iot-emulator-bin option, else $IOTEMU_BIN, else `iot-emulator` on PATH,
+else the one installed beside this file (`cmake --install` puts it in
+<prefix>/share/iot-emulator/python/, the binary in <prefix>/bin/).
 Use it with `pytest -p pytest_iot_emulator` (this folder on PYTHONPATH), or `pip install` this
 folder, whose entry point loads it by itself."""
 import json
+import math
 import os
 import shutil
 import signal
 import ssl
 import subprocess
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -72,6 +81,7 @@ class Emulator:
         self.server_ca_file = ready["server_ca_file"]  # the CA devices trust (--cafile)
         self.region = ready["region"]
         self.account_id = ready["account_id"]
+        self.mark = 0  # wait_for() and events() look only after this journal position (reset)
 
     @property
     def server_ca(self):
@@ -95,6 +105,48 @@ class Emulator:
         if certfile:
             context.load_cert_chain(certfile, keyfile)
         return context
+
+    # ---- the harness endpoints (docs/harness.md) ------------------------------------------------
+
+    def harness(self, path, method="GET", **query):
+        """The JSON answer of /_emulator/<path>."""
+        url = f"{self.api_endpoint}/_emulator/{path}"
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=60) as r:
+            return json.load(r)
+
+    def reset(self):
+        """Every CA, certificate, thing, policy, rule, function, retained message, shadow and
+        session gone; the server CA kept. Events from before are no longer waited for."""
+        self.mark = self.harness("reset", method="POST")["cursor"]
+
+    def cursor(self):
+        """The journal's position now: pass it as `after` to see only what happens next."""
+        return self.harness("journal/cursor")["cursor"]
+
+    def events(self, kind="", after=None):
+        """The journal's events of `kind` (a prefix: "connect." is every connect event) after
+        `after` (default: since this emulator started or was last reset)."""
+        answer = self.harness("journal", after=self.mark if after is None else after, kind=kind)
+        return answer["events"]
+
+    def wait_for(self, kind, predicate=lambda event: True, after=None, timeout=30.0):
+        """The first event of `kind` after `after` for which `predicate` holds, waiting for it up
+        to `timeout` seconds (long-polls the journal; no sleeping)."""
+        after = self.mark if after is None else after
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            answer = self.harness("journal", after=after, kind=kind,
+                                  wait=min(30, max(1, math.ceil(left))))
+            for event in answer["events"]:
+                if predicate(event):
+                    return event
+            after = answer["cursor"]
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"no {kind or 'event'} event as expected within {timeout} s; "
+                                     f"the journal since: {self.events(after=self.mark)}")
 
     def log(self):
         """Everything the emulator has logged so far."""
@@ -123,12 +175,16 @@ class Emulator:
 
 def pytest_addoption(parser):
     parser.addoption("--iot-emulator-bin", default=None,
-                     help="the iot-emulator binary (default: $IOTEMU_BIN, else PATH)")
+                     help="the iot-emulator binary (default: $IOTEMU_BIN, else PATH, else "
+                          "the install this plugin belongs to)")
 
 
 def _binary(config):
+    installed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "bin",
+                             "iot-emulator")
     binary = (config.getoption("--iot-emulator-bin") or os.environ.get("IOTEMU_BIN")
-              or shutil.which("iot-emulator"))
+              or shutil.which("iot-emulator")
+              or (installed if os.access(installed, os.X_OK) else None))
     if not binary:
         raise pytest.UsageError("iot-emulator not found: pass --iot-emulator-bin, set IOTEMU_BIN, "
                                 "or put it on PATH")
@@ -177,3 +233,9 @@ def iot_emulator_session(request, tmp_path_factory):
     started = _Started(request.config, tmp_path_factory.mktemp("iot-emulator"))
     yield started.start()
     started.stop_all()
+
+
+@pytest.fixture
+def iot_emulator_reset(iot_emulator_session):
+    iot_emulator_session.reset()
+    return iot_emulator_session

@@ -16,5 +16,5 @@ PYTHONPATH="$root/python" "$python" -m pytest -p pytest_iot_emulator -p no:cache
   --basetemp "$WORK/pytest" --iot-emulator-bin "$IOTEMU_BIN" "$root/tests/python" \
   >"$WORK/pytest.txt" 2>&1 || { cat "$WORK/pytest.txt"; fail "pytest failed"; }
 cat "$WORK/pytest.txt"
-grep -Eq '^5 passed' "$WORK/pytest.txt" || fail "pytest did not run the plugin's 5 tests"
+grep -Eq '^6 passed' "$WORK/pytest.txt" || fail "pytest did not run the plugin's 6 tests"
 pass

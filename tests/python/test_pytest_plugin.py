@@ -1,6 +1,7 @@
 """The pytest plugin (python/pytest_iot_emulator.py) as a user's suite meets it: a JITR flow with
-the workshop's Python Lambda, driven through the fixtures' boto3 clients and a paho device; the
-session fixture shared by two tests; a start that fails, reported with the emulator's log."""
+the workshop's Python Lambda, driven through the fixtures' boto3 clients and a paho device and
+explained by the event journal; the session fixture shared by two tests, then reset for a third;
+a start that fails, reported with the emulator's log."""
 import json
 import pathlib
 import subprocess
@@ -79,6 +80,12 @@ def test_jitr_with_the_workshop_lambda(iot_emulator_factory, tmp_path):
         "certificateDescription"]["status"] == "ACTIVE"
     assert iot.list_thing_principals(thingName="sensor-1")["principals"] == [certificate_arn]
     assert "provisioned sensor-1" in emulator.log(), "the handler's print reaches the log"
+    # The journal tells why, without reading the log.
+    refused = emulator.wait_for("connect.refused", lambda e: e["certificateId"] == certificate_id)
+    assert refused["reason"].startswith("certificate PENDING_ACTIVATION"), refused
+    invoked = emulator.wait_for("lambda.invoked", lambda e: e["functionName"] == "jitr")
+    assert invoked["result"] == "success", invoked
+    assert any("provisioned sensor-1" in line for line in invoked["logLines"]), invoked
 
     client, connack = session_of(emulator, "sensor-1", chain, key)
     assert connack == 0, f"the second connect is accepted, CONNACK {connack}"
@@ -98,6 +105,15 @@ def test_session_emulator_is_shared(iot_emulator_session):
 def test_session_emulator_keeps_state_between_tests(iot_emulator_session):
     things = iot_emulator_session.client("iot").list_things()["things"]
     assert "shared" in [t["thingName"] for t in things]
+
+
+def test_reset_gives_a_clean_slate_without_a_new_process(iot_emulator_reset):
+    iot = iot_emulator_reset.client("iot")
+    assert iot.list_things()["things"] == [], "the session's things are gone"
+    iot.create_thing(thingName="before-reset")
+    iot_emulator_reset.reset()
+    assert iot.list_things()["things"] == []
+    assert iot_emulator_reset.wait_for("emulator.reset", after=0)["kind"] == "emulator.reset"
 
 
 def test_each_test_gets_a_clean_slate(iot_emulator):
