@@ -52,6 +52,10 @@ install(TARGETS ${libraries} EXPORT IotEmulatorTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/iot-emulator COMPONENT development)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/emulator/embedded/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT development)
+# The pytest plugin, the other test helper (README, "In your own tests: pytest").
+install(FILES ${PROJECT_SOURCE_DIR}/python/pytest_iot_emulator.py
+  ${PROJECT_SOURCE_DIR}/python/pyproject.toml
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/iot-emulator/python COMPONENT development)
 install(EXPORT IotEmulatorTargets NAMESPACE IotEmulator:: DESTINATION ${package_dir}
   COMPONENT development)
 configure_package_config_file(cmake/IotEmulatorConfig.cmake.in

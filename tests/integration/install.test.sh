@@ -24,7 +24,8 @@ for file in bin/iot-emulator share/iot-emulator/node_modules/aws-sdk/package.jso
   share/iot-emulator/fixtures/make-certs share/doc/iot-emulator/README.md \
   share/doc/iot-emulator/docs/aws/iot-core.md include/iotemu/embedded.hpp \
   lib/cmake/IotEmulator/IotEmulatorConfig.cmake lib/cmake/IotEmulator/IotEmulatorConfigVersion.cmake \
-  lib/cmake/IotEmulator/IotEmulatorTargets.cmake lib/iot-emulator/libiotemu_embedded.a; do
+  lib/cmake/IotEmulator/IotEmulatorTargets.cmake lib/iot-emulator/libiotemu_embedded.a \
+  share/iot-emulator/python/pytest_iot_emulator.py; do
   [[ -e $prefix/$file ]] || fail "the install lacks $file"
 done
 [[ -x $prefix/bin/iot-emulator ]] || fail "bin/iot-emulator is not executable"
@@ -88,6 +89,24 @@ cmake --build "$WORK/package-build" >"$WORK/package-build.log" 2>&1 ||
 "$WORK/package-build/embedded_jitr" "$source_dir/tests/package/jitr_flow.sh" >package.out 2>&1 ||
   fail "the embedded JITR flow failed: $(cat package.out)"
 grep -q "^PASS embedded_jitr" package.out || fail "embedded_jitr did not pass: $(cat package.out)"
+
+# The installed pytest plugin, with no binary named to it and none on PATH, starts the binary of
+# its own install.
+python=$(for candidate in python3 /usr/bin/python3; do
+  "$candidate" -c 'import pytest, boto3' 2>/dev/null && { command -v "$candidate"; break; }
+done)
+[[ -n $python ]] || fail "no python3 with pytest and boto3 (scripts/setup --test)"
+cat >test_installed_plugin.py <<'PY'
+def test_the_installed_binary_serves(iot_emulator):
+    iot = iot_emulator.client("iot")
+    iot.create_thing(thingName="installed")
+    assert [t["thingName"] for t in iot.list_things()["things"]] == ["installed"]
+    assert iot_emulator.harness("health")["status"] == "ok"
+PY
+(unset IOTEMU_BIN; PATH=/usr/bin:/bin PYTHONPATH=$prefix/share/iot-emulator/python \
+  "$python" -m pytest -p pytest_iot_emulator -p no:cacheprovider -q --basetemp "$WORK/pytest" \
+  test_installed_plugin.py >pytest.txt 2>&1) || fail "the installed pytest plugin failed: $(cat pytest.txt)"
+grep -Eq '^1 passed' pytest.txt || fail "the installed plugin's test did not pass: $(cat pytest.txt)"
 
 # Installed without the SDKs (scripts/setup never ran npm): one warning when a nodejs function
 # arrives.
