@@ -12,12 +12,11 @@ was CBOR), or {"reply": "closed"} when the server dropped the connection, or
 {"reply": "none"} when nothing came within the timeout."""
 import json
 import queue
-import ssl
 import sys
 import time
 
 import cbor2
-import paho.mqtt.client as mqtt
+import paho_events
 
 TIMEOUT = 15.0
 
@@ -33,15 +32,7 @@ def substitute(value, token):
 def main():
     host, port, ca, cert, key, client_id, requests_file = sys.argv[1:]
     requests = json.load(open(requests_file))
-    client = mqtt.Client(client_id=client_id, protocol=mqtt.MQTTv311)
-    client.tls_set(ca_certs=ca, certfile=cert, keyfile=key)
-    events = queue.Queue()
-    client.on_connect = lambda c, u, flags, rc: events.put(("connack", rc))
-    client.on_subscribe = lambda c, u, mid, granted: events.put(("suback", granted))
-    client.on_message = lambda c, u, m: events.put(("message", m.topic, m.payload))
-    client.on_disconnect = lambda c, u, rc: events.put(("closed", rc))
-    client.connect(host, int(port), keepalive=30)
-    client.loop_start()
+    client, events = paho_events.connect(host, port, ca, cert, key, client_id)
 
     def next_event(kinds):
         deadline = time.monotonic() + TIMEOUT

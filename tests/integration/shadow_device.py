@@ -6,11 +6,10 @@ requests and checks each reply as AWS documents it. Exits non-zero with the reas
     shadow_device.py HOST PORT CA CERT KEY THING"""
 import json
 import queue
-import ssl
 import sys
 import time
 
-import paho.mqtt.client as mqtt
+import paho_events
 
 TIMEOUT = 15.0
 
@@ -18,15 +17,7 @@ TIMEOUT = 15.0
 def main():
     host, port, ca, cert, key, thing = sys.argv[1:]
     prefix = f"$aws/things/{thing}/shadow"
-    client = mqtt.Client(client_id=thing, protocol=mqtt.MQTTv311)
-    client.tls_set(ca_certs=ca, certfile=cert, keyfile=key, tls_version=ssl.PROTOCOL_TLS_CLIENT)
-    events = queue.Queue()
-    client.on_connect = lambda c, u, flags, rc: events.put(("connack", rc))
-    client.on_subscribe = lambda c, u, mid, granted: events.put(("suback", granted))
-    client.on_message = lambda c, u, m: events.put(("message", m.topic, m.payload))
-    client.on_disconnect = lambda c, u, rc: events.put(("closed", rc))
-    client.connect(host, int(port), keepalive=30)
-    client.loop_start()
+    client, events = paho_events.connect(host, port, ca, cert, key, thing)
 
     def next_event():
         try:
