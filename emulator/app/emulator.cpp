@@ -247,8 +247,10 @@ struct Emulator::Impl {
             for (const auto& function : page.functions) functions->delete_function(function.name);
         }
         for (const auto& function : declared) functions->declare_function(function);
-        for (const auto& rule : *topic_rules.snapshot())
-            topic_rules.delete_topic_rule(rule->rule_name);
+        // Held here: each deletion publishes a new snapshot, and a range-for over `*snapshot()`
+        // would keep nothing alive (its temporary dies before the loop body runs).
+        const auto rules = topic_rules.snapshot();
+        for (const auto& rule : *rules) topic_rules.delete_topic_rule(rule->rule_name);
         bus.clear_retained();
         shadows.clear();
         registry.reset();

@@ -94,7 +94,8 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     void sync() {
         const std::lock_guard lock(sync_mutex);
         std::set<std::string, std::less<>> wanted;
-        for (const auto& rule : *rules.snapshot())
+        const auto current = rules.snapshot();  // kept alive while a change replaces it
+        for (const auto& rule : *current)
             if (!rule->rule_disabled) wanted.insert(rule->statement.topic_filter());
         if (!wanted.empty()) wanted.insert(std::string(basic_ingest_filter));
         for (const auto& filter : subscribed)
@@ -143,7 +144,8 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
             topic = rest.substr(slash + 1);
         }
         const auto sink = error_sink(job.hops);
-        for (const auto& rule : *rules.snapshot()) {
+        const auto current = rules.snapshot();  // kept alive while a change replaces it
+        for (const auto& rule : *current) {
             if (rule->rule_disabled) continue;
             if (!ingest_rule.empty() && rule->rule_name != ingest_rule) continue;
             if (!mqtt::topic_matches(rule->statement.topic_filter(), topic)) continue;
