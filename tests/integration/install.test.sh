@@ -121,7 +121,13 @@ grep -q "function blog-1 (nodejs18.x) will not find aws-sdk or @aws-sdk/client-i
 stop_emulator
 
 # The .deb: layout under /usr, and a Depends that names the package of every library the binary
-# links.
+# links. Not for a sanitized build: it links its sanitizers' runtimes, which no package of ours
+# should depend on.
+if [[ -n ${IOTEMU_SANITIZE:-} ]]; then
+  echo "(a $IOTEMU_SANITIZE build: the .deb is not checked)"
+  pass
+  exit 0
+fi
 (cd "$build_dir" && cpack -G DEB -B "$WORK/deb" -D CPACK_COMPONENTS_ALL=runtime) >cpack.log 2>&1 ||
   fail "cpack failed: $(tail -20 cpack.log)"
 deb=$(echo "$WORK"/deb/iot-emulator_*.deb)
