@@ -35,6 +35,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
     using Ts::operator()...;
 };
+// Spelled out for clang 14 (the fuzz build), which does not deduce an aggregate's arguments.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 mqtt::Bytes to_bytes(const std::string& text) {
     const auto* begin = reinterpret_cast<const std::byte*>(text.data());

@@ -181,9 +181,10 @@ std::vector<std::shared_ptr<ConnectionHandle>> Connections::reset() {
     std::vector<std::shared_ptr<Session>> discarded;
     {
         std::lock_guard lock(mutex_);
-        for (auto& [client_id, stored] : persistent_sessions_) {
+        for (auto& entry : persistent_sessions_) {
+            const auto& client_id = entry.first;
             store(client_id, [&](SessionStorage& storage) { storage.erase_session(client_id); });
-            discarded.push_back(std::move(stored.session));
+            discarded.push_back(std::move(entry.second.session));
         }
         persistent_sessions_.clear();
         presence_.clear();
