@@ -22,6 +22,7 @@
 #include "broker/connection.hpp"
 #include "broker/https_session.hpp"
 #include "broker/onboarding.hpp"
+#include "broker/tls_stream.hpp"
 #include "broker/transport.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
@@ -100,8 +101,11 @@ std::shared_ptr<ssl::context> make_tls_context(const ServerCredentials& credenti
                            ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
                            : SSL_VERIFY_PEER;
     SSL_CTX_set_verify(native, verify, accept_any_chain);
-    // Idle connections keep no 34 KiB read/write buffers (bench/README.md).
+    // OpenSSL frees a connection's record buffers between records: with TlsStream, which keeps
+    // none of its own, an idle connection holds no read or write buffer (bench/README.md).
     SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+    // AWS's endpoints do not renegotiate; nor does the stream expect a read to need a write.
+    SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
     if (listener == Listener::alpn) SSL_CTX_set_alpn_select_cb(native, select_alpn, nullptr);
     return context;
 }
@@ -131,21 +135,27 @@ struct Broker::Impl {
 
 namespace {
 
+// The TLS handshake, or timed_out once `timeout` passes. A coroutine of its own, so the timer and
+// the race are freed when it ends, not kept for the connection's whole life by serve()'s frame.
+asio::awaitable<boost::system::error_code> handshake_within(TlsStream& stream,
+                                                            std::chrono::seconds timeout) {
+    asio::steady_timer deadline(stream.get_executor(), timeout);
+    auto outcome = co_await (stream.handshake() || deadline.async_wait(use_nothrow));
+    if (outcome.index() == 1) co_return asio::error::timed_out;
+    co_return std::get<0>(outcome);
+}
+
 // TLS handshake under a deadline, then the protocol: MQTT after the registry's verdict on the
 // certificate (docs/aws/iot-core.md §3.4), HTTPS with the certificate judged per request.
 asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<ssl::context> tls,
                             Listener listener, std::shared_ptr<BrokerContext> context) {
     const auto remote = remote_address(socket);
-    TlsStream stream(std::move(socket), *tls);
-    asio::steady_timer deadline(stream.get_executor(), context->options.handshake_timeout);
-    auto outcome = co_await (stream.async_handshake(ssl::stream_base::server, use_nothrow) ||
-                             deadline.async_wait(use_nothrow));
-    if (outcome.index() == 1) {
-        log::info("broker", "TLS handshake from ", remote, " timed out");
-        co_return;
-    }
-    if (auto [ec] = std::get<0>(outcome); ec) {
-        log::info("broker", "TLS handshake from ", remote, " failed: ", ec.message());
+    TlsStream stream(std::move(socket), tls->native_handle());
+    if (const auto ec = co_await handshake_within(stream, context->options.handshake_timeout)) {
+        if (ec == asio::error::timed_out)
+            log::info("broker", "TLS handshake from ", remote, " timed out");
+        else
+            log::info("broker", "TLS handshake from ", remote, " failed: ", ec.message());
         co_return;
     }
     auto chain = peer_certificate(stream.native_handle());

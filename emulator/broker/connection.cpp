@@ -30,6 +30,13 @@ using Clock = std::chrono::steady_clock;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 // How long a closing connection may take to flush its last packets (a CONNACK refusal, say).
 constexpr std::chrono::seconds close_flush_timeout{5};
+// Write buffers bigger than this, left from a burst, are freed once the writer has nothing to do,
+// so an idle connection holds no burst's worth of memory.
+constexpr std::size_t idle_write_capacity = 16 * 1024;
+
+void release_if_large(std::vector<std::byte>& buffer) {
+    if (buffer.capacity() > idle_write_capacity) std::vector<std::byte>().swap(buffer);
+}
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -351,10 +358,11 @@ private:
         transport_->close();
     }
 
+    // The bytes read are lent (by the transport, to the decoder) until the next co_await: what
+    // is left of them after decoding, at most one unfinished packet, is all the decoder keeps.
     asio::awaitable<void> reader() {
         while (!closing_) {
-            const auto space = decoder_.prepare(16 * 1024);
-            auto [ec, n] = co_await transport_->read_some(asio::buffer(space.data(), space.size()));
+            auto [ec, bytes] = co_await transport_->read();
             if (ec) {
                 execute(protocol_.close(transport_->closed_by_client(ec)
                                             ? mqtt::DisconnectReason::client_initiated_disconnect
@@ -363,7 +371,7 @@ private:
                 co_return;
             }
             last_received_ = Clock::now();
-            decoder_.commit(n);
+            decoder_.feed(bytes);
             while (!closing_) {
                 auto result = decoder_.next();
                 if (std::holds_alternative<mqtt::NeedMore>(result)) break;
@@ -385,6 +393,8 @@ private:
         for (;;) {
             if (pending_.empty()) {
                 if (closing_) break;
+                release_if_large(writing);
+                release_if_large(pending_);
                 wake_writer_.expires_at(Clock::time_point::max());
                 co_await wake_writer_.async_wait(use_nothrow);
                 continue;

@@ -6,16 +6,12 @@
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 
 #include "broker/connections.hpp"
 #include "pki/certificate.hpp"
 #include "registry/registry.hpp"
 
 namespace iotemu::broker {
-
-using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 
 struct BrokerContext;  // broker.cpp: the registry, bus, connection index and limits
 class Transport;       // transport.hpp

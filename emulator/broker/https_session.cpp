@@ -19,6 +19,7 @@
 #include "broker/authorizer.hpp"
 #include "broker/broker_context.hpp"
 #include "broker/https_gateway.hpp"
+#include "broker/tls_stream.hpp"
 #include "broker/transport.hpp"
 #include "common/log.hpp"
 #include "http_server/beast_messages.hpp"
@@ -139,10 +140,8 @@ private:
     // socket, whatever the client does.
     asio::awaitable<void> close() {
         deadline_.expires_after(close_timeout);
-        co_await (stream_.async_shutdown(use_nothrow) || deadline_.async_wait(use_nothrow));
-        error_code ignored;
-        stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-        stream_.lowest_layer().close(ignored);
+        co_await (stream_.shutdown() || deadline_.async_wait(use_nothrow));
+        stream_.close();
     }
 
     TlsStream stream_;

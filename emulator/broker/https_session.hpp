@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "broker/connection.hpp"
+#include "broker/tls_stream.hpp"
 #include "pki/certificate.hpp"
 
 namespace iotemu::broker {

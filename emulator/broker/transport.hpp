@@ -1,11 +1,13 @@
 // Transport: how a device connection's MQTT bytes travel — straight over its TLS stream (the MQTT
 // port, ALPN x-amzn-mqtt-ca), or as binary WebSocket messages over one (`GET /mqtt` on the HTTPS
 // listeners, docs/aws/data-plane.md §2.1). The connection reads and writes through it and never
-// knows which. I/O layer; internal to the broker.
+// knows which. A read lends the bytes it got rather than filling the connection's own buffer, so a
+// connection waiting for its next packet holds no read buffer. I/O layer; internal to the broker.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <tuple>
 
@@ -17,17 +19,20 @@
 #include <boost/system/error_code.hpp>
 
 #include "broker/connection.hpp"
+#include "broker/tls_stream.hpp"
 
 namespace iotemu::broker {
 
 class Transport {
 public:
     using Outcome = std::tuple<boost::system::error_code, std::size_t>;
+    using Received = std::tuple<boost::system::error_code, std::span<const std::byte>>;
     virtual ~Transport() = default;
 
     virtual boost::asio::any_io_executor executor() = 0;
-    // Some bytes of the stream of MQTT packets (from however many frames they came in).
-    virtual boost::asio::awaitable<Outcome> read_some(boost::asio::mutable_buffer buffer) = 0;
+    // The next bytes of the stream of MQTT packets (from however many records or frames they came
+    // in), in storage the transport lends until the caller next suspends or reads again.
+    virtual boost::asio::awaitable<Received> read() = 0;
     // All of `buffer`.
     virtual boost::asio::awaitable<Outcome> write(boost::asio::const_buffer buffer) = 0;
     // Closes the socket at once, without a closing handshake (AWS drops).

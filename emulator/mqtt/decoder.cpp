@@ -117,6 +117,8 @@ Decoder::Decoder(std::size_t max_packet_size, ProtocolVersion version)
     : max_packet_size_(max_packet_size), version_(version) {}
 
 std::span<std::byte> Decoder::prepare(std::size_t size) {
+    assert(lent_.empty() && "prepare() while fed bytes are left");
+    fed_ = false;
     if (begin_ == end_) {
         begin_ = end_ = 0;
         if (buffer_.size() > idle_capacity && size <= idle_capacity)
@@ -142,14 +144,72 @@ void Decoder::commit(std::size_t size) {
     prepared_ = 0;
 }
 
+// The bytes the buffered, unfinished packet still lacks; nullopt while its remaining length is
+// not complete; 0 when that length is malformed (next() refuses it).
+std::optional<std::size_t> Decoder::unfinished_lacks() const {
+    const auto held = std::span<const std::byte>(buffer_).subspan(begin_, end_ - begin_);
+    std::size_t remaining = 0;
+    for (std::size_t i = 0; i < max_length_bytes; ++i) {
+        if (1 + i >= held.size()) return std::nullopt;
+        const auto byte = std::to_integer<std::size_t>(held[1 + i]);
+        remaining |= (byte & 0x7F) << (7 * i);
+        if ((byte & 0x80) == 0) {
+            const std::size_t total = 1 + (i + 1) + remaining;
+            return total > held.size() ? total - held.size() : 0;
+        }
+    }
+    return 0;
+}
+
+void Decoder::append(std::span<const std::byte> bytes) {
+    if (begin_ > 0) {
+        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    buffer_.resize(end_ + bytes.size());
+    std::memcpy(buffer_.data() + end_, bytes.data(), bytes.size());
+    end_ += bytes.size();
+    fed_ = true;
+}
+
+void Decoder::feed(std::span<const std::byte> bytes) {
+    assert(lent_.empty() && "feed() before next() said NeedMore");
+    if (failure_) return;
+    // An unfinished packet takes what completes it (its length bytes one at a time until they
+    // say how much that is); the rest stays lent.
+    while (begin_ != end_ && !bytes.empty()) {
+        const auto lacks = unfinished_lacks();
+        const auto take = std::min(lacks.value_or(1), bytes.size());
+        append(bytes.first(take));
+        bytes = bytes.subspan(take);
+        if (lacks) break;
+    }
+    lent_ = bytes;
+}
+
 DecodeResult Decoder::next() {
     if (failure_) return *failure_;
     auto refuse = [this](DecodeError error) -> DecodeResult {
         failure_ = error;
+        lent_ = {};
         return error;
     };
+    // Lent bytes left over: keep a copy of them (one unfinished packet) and give them back.
+    auto need_more = [this, lent = begin_ == end_]() -> DecodeResult {
+        if (!lent) return NeedMore{};
+        buffer_.assign(lent_.begin(), lent_.end());
+        begin_ = 0;
+        end_ = buffer_.size();
+        lent_ = {};
+        fed_ = true;
+        return NeedMore{};
+    };
 
-    const auto available = std::span<const std::byte>(buffer_).subspan(begin_, end_ - begin_);
+    // An unfinished packet's copy comes first; it holds nothing beyond that packet.
+    const bool lent = begin_ == end_;
+    const auto available =
+        lent ? lent_ : std::span<const std::byte>(buffer_).subspan(begin_, end_ - begin_);
     if (available.empty()) return NeedMore{};
     const auto first = std::to_integer<std::uint8_t>(available[0]);
     const auto type_number = static_cast<std::uint8_t>(first >> 4);
@@ -164,7 +224,7 @@ DecodeResult Decoder::next() {
         if (length_bytes == max_length_bytes)
             return refuse(
                 {ReasonCode::malformed_packet, "remaining length is longer than 4 bytes"});
-        if (1 + length_bytes >= available.size()) return NeedMore{};
+        if (1 + length_bytes >= available.size()) return need_more();
         const auto byte = std::to_integer<std::size_t>(available[1 + length_bytes]);
         remaining |= (byte & 0x7F) << (7 * length_bytes);
         ++length_bytes;
@@ -182,11 +242,20 @@ DecodeResult Decoder::next() {
             {ReasonCode::packet_too_large, type_name(type_number) + " of " + std::to_string(total) +
                                                " bytes exceeds the maximum packet size of " +
                                                std::to_string(max_packet_size_)});
-    if (available.size() < total) return NeedMore{};
+    if (available.size() < total) return need_more();
 
     auto decoded =
         decode_body(type, flags, Reader{available.subspan(1 + length_bytes, remaining)}, version_);
-    begin_ += total;
+    if (lent) {
+        lent_ = lent_.subspan(total);
+    } else {
+        begin_ += total;
+        if (fed_ && begin_ == end_) {  // the unfinished packet is done: hold nothing
+            std::vector<std::byte>().swap(buffer_);
+            begin_ = end_ = 0;
+            fed_ = false;
+        }
+    }
     if (!decoded) return refuse(std::move(decoded).error());
     return std::move(decoded).value();
 }
