@@ -1,8 +1,9 @@
-// Pool: which of one function's processes runs which invocation, as Lambda scales a function to
-// concurrent executions. Sans-I/O: it owns no process, thread, pipe or clock; it takes events (an
-// invocation arrives, a process has loaded its handler or failed to, an invocation ended, the
-// function changed or went away) and answers with what to do (start a process, hand an
-// invocation to one, stop one, fail an invocation). Not thread-safe: its owner locks. std only.
+// Pool: which of one function's processes runs which invocation — the scaling rules of
+// docs/aws/provisioning-and-services.md §5.6. Sans-I/O: it owns no process, thread, pipe or clock;
+// it takes events (an invocation arrives, a process has loaded its handler or failed to, an
+// invocation ended, the function changed or went away) and answers with what to do (start a
+// process, hand an invocation to one, stop one, fail an invocation). Not thread-safe: its owner
+// locks. std only.
 #pragma once
 
 #include <cstddef>
