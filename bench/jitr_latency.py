@@ -4,7 +4,9 @@ mosquitto_pub (dropped by the broker) until describe-certificate says ACTIVE, fo
 Python/boto3 handler and the blog's Node.js aws-sdk v2 handler (fixtures/handlers/),
 cold (the first invocation starts the handler's process) and warm.
 
-Usage: bench/jitr_latency.py [EMULATOR_BINARY] [--devices N]   (default build/iot-emulator, 4)
+Usage: bench/jitr_latency.py [EMULATOR_BINARY] [--devices N] [--settle S]
+(default build/iot-emulator, 4 devices, 0 s). --settle waits S seconds after deploying each
+handler before its first device connects, as a fleet meets a function deployed beforehand.
 Needs what the test suite needs (openssl, mosquitto_pub, boto3, node, scripts/setup's SDKs)."""
 import hashlib
 import io
@@ -25,12 +27,12 @@ FUNCTIONS = [  # name, runtime, handler, folder under HANDLERS
 
 
 def main():
-    args = arguments(default_devices=4)
+    args = arguments(default_devices=4, settle=True)
     with running_emulator(args.binary, "iotemu-jitr-latency.") as (work, ready):
-        run(work, ready, args.devices)
+        run(work, ready, args.devices, args.settle)
 
 
-def run(work, ready, devices):
+def run(work, ready, devices, settle=0.0):
     iot = boto3.client("iot", endpoint_url=ready["api_endpoint"])
     lam = boto3.client("lambda", endpoint_url=ready["api_endpoint"])
     pki = Pki(work)
@@ -50,6 +52,7 @@ def run(work, ready, devices):
             "ruleDisabled": True, "actions": [{"lambda": {"functionArn": arn}}]})
 
         iot.enable_topic_rule(ruleName=rule)  # one handler at a time
+        time.sleep(settle)
         for i in range(devices):
             device = f"{name}-{i}"
             pki.sign(device, f"/CN={device}", "ca")

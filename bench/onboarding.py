@@ -12,10 +12,13 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def arguments(default_devices):
+def arguments(default_devices, settle=False):
     parser = argparse.ArgumentParser()
     parser.add_argument("binary", nargs="?", default=os.path.join(ROOT, "build", "iot-emulator"))
     parser.add_argument("--devices", type=int, default=default_devices)
+    if settle:
+        parser.add_argument("--settle", type=float, default=0.0,
+                            help="seconds between creating the function and the first device")
     return parser.parse_args()
 
 

@@ -107,7 +107,7 @@ struct Emulator::Impl {
     asio::io_context io{1};
     // API requests. A synchronous Invoke holds one while its handler runs, and the handler calls
     // back into the API: lambda_service_config() keeps such Invokes below this count.
-    asio::thread_pool workers{api_workers};
+    asio::thread_pool workers;
     asio::signal_set signals{io};  // SIGINT, SIGTERM unless embedded
     tcp::acceptor api_acceptor;
     tcp::acceptor mqtt_acceptor;
@@ -133,7 +133,8 @@ struct Emulator::Impl {
     Endpoints endpoints;
 
     explicit Impl(const Options& options)
-        : api_acceptor(bind_port(io, endpoint_for(options.host, options.api_port), "API")),
+        : workers(api_workers(options)),
+          api_acceptor(bind_port(io, endpoint_for(options.host, options.api_port), "API")),
           mqtt_acceptor(bind_port(io, endpoint_for(options.host, options.mqtt_port), "MQTT")),
           https_acceptor(bind_port(io, endpoint_for(options.host, options.https_port), "HTTPS")),
           identity(load_or_create_server_identity(options.data_dir, host_names(options))),
@@ -231,8 +232,16 @@ struct Emulator::Impl {
         }
     }
 
-    // Four for API calls, plus the journal's long-polls (harness_api.hpp).
-    static constexpr std::size_t api_workers = 4 + max_journal_waiters;
+    // Synchronous Invokes at once: as many as one function's processes (at least two), so that
+    // --lambda-concurrency N serves N of them together.
+    static std::size_t sync_invocations(const Options& options) {
+        return std::max<std::size_t>(options.lambda_concurrency, 2);
+    }
+    // Two per synchronous Invoke (its own, and its handler's calls back into the API), plus the
+    // journal's long-polls (harness_api.hpp).
+    static std::size_t api_workers(const Options& options) {
+        return 2 * sync_invocations(options) + max_journal_waiters;
+    }
 
     // The harness's reset (docs/harness.md): connections and sessions first, so no client acts
     // on what goes next; then functions (their processes killed), rules, retained messages,
@@ -286,7 +295,8 @@ struct Emulator::Impl {
         config.data_dir = options.data_dir;
         config.node_modules_dir = options.node_modules_dir;
         config.api_endpoint_url = endpoints.api_endpoint();
-        config.max_sync_invocations = (api_workers - max_journal_waiters) / 2;
+        config.max_sync_invocations = sync_invocations(options);
+        config.concurrency = options.lambda_concurrency;
         config.journal = &journal;
         return config;
     }

@@ -1,9 +1,11 @@
 // Flag parsing by hand: a dozen flags do not need a library. Accepts --flag=value and --flag value.
 #include "app/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
+#include <thread>
 #include <unistd.h>
 
 namespace iotemu::app {
@@ -35,7 +37,20 @@ std::optional<std::uint16_t> parse_port(const std::string& text) {
     return static_cast<std::uint16_t>(value);
 }
 
+// 1 to 1000: Lambda's default concurrency for a whole account is 1000.
+std::optional<std::size_t> parse_concurrency(const std::string& text) {
+    std::size_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < 1 || value > 1000)
+        return std::nullopt;
+    return value;
+}
+
 }  // namespace
+
+std::size_t default_lambda_concurrency() {
+    return std::max<std::size_t>(std::thread::hardware_concurrency(), 1);
+}
 
 std::string usage() {
     return "usage: iot-emulator [flags]\n"
@@ -73,6 +88,9 @@ std::string usage() {
            "  --http-actions-any-host true|false\n"
            "                       let topic rules' http actions POST beyond loopback\n"
            "                       (default false)\n"
+           "  --lambda-concurrency N\n"
+           "                       processes each Lambda function may run at once, kept warm\n"
+           "                       (1-1000; default: the number of cores)\n"
            "  --log-level LEVEL    debug | info | warn | error (default info)\n"
            "  --help               this text\n";
 }
@@ -161,6 +179,13 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
          [&](const std::string& v) -> std::optional<std::string> {
              if (v != "true" && v != "false") return "expects true or false, got '" + v + "'";
              options.http_actions_any_host = v == "true";
+             return std::nullopt;
+         }},
+        {"--lambda-concurrency",
+         [&](const std::string& v) -> std::optional<std::string> {
+             const auto concurrency = parse_concurrency(v);
+             if (!concurrency) return "expects a number 1-1000, got '" + v + "'";
+             options.lambda_concurrency = *concurrency;
              return std::nullopt;
          }},
         {"--endpoint-host",

@@ -2,6 +2,7 @@
 // wrong.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -13,6 +14,9 @@
 #include "rules/lambda/declared.hpp"
 
 namespace iotemu::app {
+
+// The core count, at least 1.
+std::size_t default_lambda_concurrency();
 
 struct Options {
     std::string host = "127.0.0.1";
@@ -38,6 +42,9 @@ struct Options {
     std::optional<std::filesystem::path> init_file;
     // Rules' http actions may POST to any host, not only to this machine's loopback.
     bool http_actions_any_host = false;
+    // Processes each Lambda function may run at once (--lambda-concurrency,
+    // docs/aws/provisioning-and-services.md §5.6); the machine's core count unless set.
+    std::size_t lambda_concurrency = default_lambda_concurrency();
     // The host name DescribeEndpoint answers (and the server certificate covers); --host when
     // unset. An AWS-form name such as iotemu-ats.iot.us-east-1.localhost lets SDKs that read
     // the signing region from the endpoint sign for MQTT over WebSocket.

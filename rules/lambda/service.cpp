@@ -1,8 +1,10 @@
 // lambda::Service: sequencing of the control-plane operations around the file system and the
 // runtime. Packages are extracted before the store sees them and removed again if the store
-// refuses; warm processes are retired after every change to a function.
+// refuses; every change to a function reaches the runtime (pre-warm, replacement, retirement)
+// right after the store, and no invocation that read the older function is queued after it.
 #include "rules/lambda/service.hpp"
 
+#include <future>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -24,8 +26,8 @@ RuntimeConfig runtime_config(const ServiceConfig& config, const std::filesystem:
     runtime.node_modules_directory = node_sdk;
     runtime.python_executable = config.python_executable;
     runtime.node_executable = config.node_executable;
-    runtime.threads = config.runtime_threads;
-    runtime.max_processes_per_function = config.max_processes_per_function;
+    runtime.concurrency = config.concurrency;
+    runtime.max_queued = config.max_queued_invocations;
     runtime.journal = config.journal;
     return runtime;
 }
@@ -133,7 +135,10 @@ Function Service::create_function(const CreateFunctionInput& input) {
     const FunctionCode code = extract_package(name, input.zip_file);
     request.code = code;
     try {
+        std::unique_lock deploying(deploying_);
         auto function = store_.create(std::move(request));
+        deploying.unlock();
+        runtime_.deploy(function);
         log::info("lambda", "created function ", function.name, " (", function.runtime, ", ",
                   function.handler, ")");
         warn_without_node_sdk(function);
@@ -155,13 +160,17 @@ Function Service::declare_function(const DeclaredFunction& declared) {
     request.code.directory = declared.directory;
     request.code.sha256 = sha256_base64(declared.directory.string());
     request.code.declared = true;
+    std::unique_lock deploying(deploying_);
     // A declared function replaces one of the same name created with the API in an earlier run.
     if (const auto created = store_.find(declared.name); created && !created->code.declared) {
         log::warn("lambda", "function ", created->name,
                   " created with the API is replaced by the one declared with --function");
         remove_package(store_.remove(created->name).code);
+        runtime_.retire(created->name, Runtime::Busy::kill);
     }
     auto function = store_.create(std::move(request));
+    deploying.unlock();
+    runtime_.deploy(function);
     log::info("lambda", "declared function ", function.name, " (", function.runtime, ", ",
               function.handler, ") from ", declared.directory.string());
     warn_without_node_sdk(function);
@@ -180,12 +189,13 @@ Function Service::update_function_code(std::string_view function_name, std::stri
     FunctionCode previous;
     Function updated;
     try {
+        std::lock_guard deploying(deploying_);
         updated = store_.update_code(current.name, code, revision_id, &previous);
     } catch (...) {
         remove_package(code);
         throw;
     }
-    runtime_.retire(updated.name);
+    runtime_.deploy(updated);
     remove_package(previous);
     return updated;
 }
@@ -194,15 +204,19 @@ Function Service::update_function_configuration(std::string_view function_name,
                                                 const FunctionSettings& settings,
                                                 const std::optional<std::string>& revision_id) {
     std::lock_guard lock(changes_);
+    std::unique_lock deploying(deploying_);
     auto updated = store_.update_configuration(function_name, settings, revision_id);
-    runtime_.retire(updated.name);
+    deploying.unlock();
+    runtime_.deploy(updated);
     warn_without_node_sdk(updated);
     return updated;
 }
 
 void Service::delete_function(std::string_view function_name) {
     std::lock_guard lock(changes_);
+    std::unique_lock deploying(deploying_);
     const auto removed = store_.remove(function_name);
+    deploying.unlock();
     runtime_.retire(removed.name, Runtime::Busy::kill);
     remove_package(removed.code);
     log::info("lambda", "deleted function ", removed.name);
@@ -230,14 +244,21 @@ Function Service::checked_for_invoke(std::string_view function_name, std::string
 }
 
 void Service::invoke(std::string_view function_name, std::string payload, InvokeCallback done) {
+    std::shared_lock deploying(deploying_);
     auto function = checked_for_invoke(function_name, payload, true);
     runtime_.invoke(std::move(function), std::move(payload), std::move(done));
 }
 
 InvokeResult Service::invoke_and_wait(std::string_view function_name, std::string payload) {
+    std::shared_lock deploying(deploying_);
     auto function = checked_for_invoke(function_name, payload, false);
     SyncSlot slot(sync_invocations_, config_.max_sync_invocations);
-    auto result = runtime_.invoke_and_wait(std::move(function), std::move(payload));
+    auto promise = std::make_shared<std::promise<InvokeResult>>();
+    auto answer = promise->get_future();
+    runtime_.invoke(std::move(function), std::move(payload),
+                    [promise](InvokeResult result) { promise->set_value(std::move(result)); });
+    deploying.unlock();
+    auto result = answer.get();
     // The answer is checked like the request: Lambda refuses more than 6 MB either way.
     if (!result.function_error && result.payload.size() > max_sync_payload) {
         result.payload = response_too_large();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,8 +37,11 @@ struct ServiceConfig {
     // REST Invokes (RequestResponse) waiting at once; more get TooManyRequestsException. Keep it
     // below the API worker count so a handler calling back into the API finds a free worker.
     std::size_t max_sync_invocations = 1;
-    std::size_t runtime_threads = 8;
-    std::size_t max_processes_per_function = 4;
+    // Processes per function (--lambda-concurrency), and invocations of one function that may
+    // wait for them; beyond that Invoke answers TooManyRequestsException
+    // (docs/aws/provisioning-and-services.md §5.6).
+    std::size_t concurrency = 4;
+    std::size_t max_queued_invocations = 1000;
     journal::Recorder* journal = &journal::discard();  // lambda.invoked (docs/harness.md)
 };
 
@@ -72,8 +76,9 @@ public:
 
     // Event invocation (the rules engine's lambda action, Invoke with InvocationType Event):
     // checks the function and payload now — AwsError ResourceNotFoundException,
-    // InvalidRequestContentException, RequestTooLargeException — and runs it on a runtime
-    // thread, which then calls `done`. Never blocks.
+    // InvalidRequestContentException, RequestTooLargeException, TooManyRequestsException when
+    // the function's queue is full — and runs it on a runtime thread, which then calls `done`.
+    // Never blocks.
     void invoke(std::string_view function_name, std::string payload, InvokeCallback done);
     // RequestResponse invocation for the REST Invoke: blocks the calling thread until the result.
     InvokeResult invoke_and_wait(std::string_view function_name, std::string payload);
@@ -91,6 +96,10 @@ private:
     std::filesystem::path functions_root_;
     FunctionStore store_;
     std::mutex changes_;  // create/update/delete one at a time (extraction happens outside store_)
+    // Exclusive while a change reaches the store, shared while an invocation reads its function
+    // and is queued: an invocation that read the old function is queued before the runtime
+    // hears of the new one, so it never brings old code back.
+    std::shared_mutex deploying_;
     std::atomic<std::size_t> sync_invocations_{0};
     std::vector<std::filesystem::path> node_sdk_searched_;  // NODE_PATH's candidates, in order
     std::filesystem::path node_sdk_;                        // the first that exists, or empty

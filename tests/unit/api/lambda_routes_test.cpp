@@ -26,7 +26,6 @@ struct LambdaApi {
         lambda::ServiceConfig config;
         config.data_dir = data;
         config.api_endpoint_url = "http://127.0.0.1:1";
-        config.runtime_threads = 2;
         return config;
     }()};
     Router router;

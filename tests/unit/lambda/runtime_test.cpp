@@ -1,13 +1,15 @@
 // The runtime with real python3 and node processes: results, exceptions, timeouts, crashes,
-// output to the log tail, warm reuse and retirement.
+// output to the log tail, warm reuse and retirement, concurrency, pre-warm and throttling.
 #include "rules/lambda/runtime.hpp"
 
 #include <fstream>
 #include <future>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "common/aws_error.hpp"
 #include "lambda/support.hpp"
 
 using namespace iotemu;
@@ -85,22 +87,38 @@ def handler(event, context):
     return {"loaded": True}
 )";
 
+// Each process says it has loaded (a file named after its pid in MARKS) before any invocation;
+// `meet` returns once `n` invocations are inside it at the same time, or after 60 s.
+constexpr const char* meeting_module = R"(import os, time
+open(os.path.join(os.environ["MARKS"], "loaded-%d" % os.getpid()), "w").close()
+def meet(event, context):
+    room = event["room"]
+    open(os.path.join(room, context.aws_request_id), "w").close()
+    deadline = time.time() + 60
+    while len(os.listdir(room)) < event["n"] and time.time() < deadline:
+        time.sleep(0.01)
+    return {"together": len(os.listdir(room)) >= event["n"], "pid": os.getpid()}
+)";
+
 struct Fixture {
     TempDir work;
     Runtime runtime;
 
-    explicit Fixture(std::chrono::milliseconds init_timeout = std::chrono::seconds(10))
+    explicit Fixture(std::chrono::milliseconds init_timeout = std::chrono::seconds(10),
+                     std::size_t concurrency = 4, std::size_t max_queued = 1000)
         : runtime([&] {
               RuntimeConfig config;
               config.bootstrap_directory = work / "bootstrap";
               config.api_endpoint_url = "http://127.0.0.1:4580";
               config.node_modules_directory = work / "node_modules";
-              config.threads = 4;
               config.init_timeout = init_timeout;
+              config.concurrency = concurrency;
+              config.max_queued = max_queued;
               return config;
           }()) {
         write_files(work / "py", {{"lambda_function.py", python_handlers},
-                                  {"slow_loading.py", slow_loading_module}});
+                                  {"slow_loading.py", slow_loading_module},
+                                  {"meeting.py", meeting_module}});
         write_files(work / "js", {{"index.js", node_handlers}});
     }
 
@@ -322,4 +340,124 @@ TEST_CASE("invoke returns at once and overlapping invocations complete on runtim
                           [promise](InvokeResult r) { promise->set_value(std::move(r)); });
     }
     for (int i = 0; i < 3; ++i) CHECK(payload_of(results[i].get())["n"] == i * 2);
+}
+
+namespace {
+
+// The pids of the processes that have loaded the meeting module, once `count` have.
+std::set<std::string> loaded_pids(const std::filesystem::path& marks, std::size_t count) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    std::set<std::string> pids;
+    while (std::chrono::steady_clock::now() < until) {
+        pids.clear();
+        for (const auto& mark : std::filesystem::directory_iterator(marks))
+            pids.insert(mark.path().filename().string().substr(std::string("loaded-").size()));
+        if (pids.size() >= count) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return pids;
+}
+
+Function meeting(Fixture& fx, const std::filesystem::path& marks) {
+    std::filesystem::create_directories(marks);
+    auto function = fx.function("python3.12", "meeting.meet", 90);
+    function.environment = {{"MARKS", marks.string()}};
+    return function;
+}
+
+}  // namespace
+
+TEST_CASE("overlapping invocations of one function run at once, in as many processes") {
+    Fixture fx(std::chrono::seconds(10), 3);
+    const auto function = meeting(fx, fx.work / "marks");
+    const auto room = fx.work / "room";
+    std::filesystem::create_directories(room);
+    std::vector<std::future<InvokeResult>> results;
+    for (int i = 0; i < 3; ++i)
+        results.push_back(std::async(std::launch::async, [&] {
+            return fx.runtime.invoke_and_wait(function,
+                                              json{{"room", room.string()}, {"n", 3}}.dump());
+        }));
+    std::set<int> pids;
+    for (auto& result : results) {
+        const auto out = payload_of(result.get());
+        CHECK(out["together"] == true);  // all three were inside the handler at once
+        pids.insert(out["pid"].get<int>());
+    }
+    CHECK(pids.size() == 3);
+}
+
+TEST_CASE("a deployed function has a process loaded before its first invocation") {
+    Fixture fx;
+    const auto marks = fx.work / "marks";
+    auto function = meeting(fx, marks);
+    fx.runtime.deploy(function);
+    const auto prewarmed = loaded_pids(marks, 1);
+    REQUIRE(prewarmed.size() == 1);  // loaded with no invocation yet, and only one
+    const auto room = fx.work / "room";
+    std::filesystem::create_directories(room);
+    const auto out = payload_of(
+        fx.runtime.invoke_and_wait(function, json{{"room", room.string()}, {"n", 1}}.dump()));
+    CHECK(std::to_string(out["pid"].get<int>()) == *prewarmed.begin());
+}
+
+TEST_CASE("an update replaces the warm process with one on the new revision") {
+    Fixture fx;
+    const auto marks = fx.work / "marks";
+    auto function = meeting(fx, marks);
+    fx.runtime.deploy(function);
+    const auto first = loaded_pids(marks, 1);
+    REQUIRE(first.size() == 1);
+    function.revision_id = "r2";
+    fx.runtime.deploy(function);
+    const auto both = loaded_pids(marks, 2);
+    REQUIRE(both.size() == 2);  // the new revision's process loaded before any invocation
+    CHECK(gone_within_a_second(*first.begin()));  // the old one, idle, has ended
+    const auto room = fx.work / "room";
+    std::filesystem::create_directories(room);
+    const auto out = payload_of(
+        fx.runtime.invoke_and_wait(function, json{{"room", room.string()}, {"n", 1}}.dump()));
+    CHECK(std::to_string(out["pid"].get<int>()) != *first.begin());
+    CHECK(both.contains(std::to_string(out["pid"].get<int>())));
+}
+
+TEST_CASE("an invocation beyond the function's queue is throttled with TooManyRequestsException") {
+    Fixture fx(std::chrono::seconds(10), 1, 1);
+    const auto function = fx.function("python3.12", "lambda_function.hangs", 1);
+    std::vector<std::string> refusals;
+    for (int i = 0; i < 3; ++i) {
+        try {
+            fx.runtime.invoke(function, "{}", [](InvokeResult) {});
+        } catch (const AwsError& error) {
+            refusals.push_back(error.code());
+        }
+    }
+    // One process (busy or starting) and one waiting invocation at most: the third is refused.
+    REQUIRE_FALSE(refusals.empty());
+    CHECK(refusals.back() == "TooManyRequestsException");
+}
+
+TEST_CASE("deleting a function fails its waiting invocations") {
+    Fixture fx(std::chrono::seconds(10), 1);
+    const auto function = fx.function("python3.12", "lambda_function.forks_then_hangs", 30);
+    const auto pidfile = fx.work / "busy.pid";
+    const auto event = json{{"pidfile", pidfile.string()}}.dump();
+    std::vector<std::future<InvokeResult>> results;
+    for (int i = 0; i < 3; ++i)
+        results.push_back(std::async(std::launch::async,
+                                     [&] { return fx.runtime.invoke_and_wait(function, event); }));
+    // One invocation is in the handler (its only process); the others wait for it.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (read_pid(pidfile).empty() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE_FALSE(read_pid(pidfile).empty());
+    fx.runtime.retire(function.name, Runtime::Busy::kill);
+    std::multiset<std::string> types;
+    for (auto& result : results) {
+        const auto out = result.get();
+        CHECK(out.function_error == "Unhandled");
+        types.insert(payload_of(out)["errorType"].get<std::string>());
+    }
+    CHECK(types.count("Runtime.ExitError") == 1);  // killed in the middle
+    CHECK(types.count("ResourceNotFoundException") == 2);
 }

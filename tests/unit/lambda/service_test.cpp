@@ -18,7 +18,6 @@ ServiceConfig config_for(const TempDir& work) {
     ServiceConfig config;
     config.data_dir = work / "data";
     config.api_endpoint_url = "http://127.0.0.1:1";
-    config.runtime_threads = 2;
     return config;
 }
 

@@ -24,7 +24,6 @@ lambda::Service service_on(const TempDir& dir) {
     lambda::ServiceConfig config;
     config.data_dir = dir.path();
     config.api_endpoint_url = "http://127.0.0.1:1";
-    config.runtime_threads = 1;
     return lambda::Service(
         config, std::make_unique<SqliteFunctionStorage>(open_state_database(dir.path())));
 }
