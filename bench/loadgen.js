@@ -427,8 +427,9 @@ async function measure_offline(target, { duration }) {
 }
 
 // Broker RSS grown by idle connections: open N (connected, CONNACKed, then silent), read RSS,
-// divide the growth by N. A few connections first, so one-off set-up (TLS context, first
-// session) is not charged to the idle ones.
+// divide the growth by the connections that opened. A few connections first, so one-off set-up
+// (TLS context, first session) is not charged to the idle ones. A connect that fails (no CONNACK
+// within 10 s) is counted and reported, and the others go on.
 async function measure_idle(target, { connections }) {
   const parallel = 20;
   for (const client of await Promise.all(
@@ -440,23 +441,36 @@ async function measure_idle(target, { connections }) {
 
   const clients = [];
   let next = 0;
+  let failed_connects = 0;
+  let last_failure = null;
   const opener = async () => {
     while (next < connections) {
       const id = next++;
-      clients.push(await connect(target, `bench-idle-${id}`));
+      try {
+        clients.push(await connect(target, `bench-idle-${id}`));
+      } catch (error) {
+        ++failed_connects;
+        last_failure = error.message;
+      }
     }
   };
+  const opening_started = seconds_now();
   await Promise.all(Array.from({ length: parallel }, opener));
+  const opening_seconds = seconds_now() - opening_started;
   await sleep(1000); // let the broker finish whatever it does after CONNACK
   const rss_after = broker_rss_kib(target.pid);
   const still_open = clients.filter((client) => client.connected).length;
   await Promise.all(clients.map((client) => client.endAsync()));
   return {
     connections,
+    opened: clients.length,
+    failed_connects,
+    last_failure,
+    opening_seconds,
     still_open,
     rss_before_kib: rss_before,
     rss_after_kib: rss_after,
-    per_connection_kib: (rss_after - rss_before) / connections,
+    per_connection_kib: clients.length ? (rss_after - rss_before) / clients.length : null,
   };
 }
 
@@ -561,8 +575,13 @@ function report(directory) {
     }
     for (const name of ['idle', 'idle_many']) {
       const idle = read(`${name}-${broker}`);
-      if (idle && idle.still_open < idle.connections)
-        problems.push(`${broker}: only ${idle.still_open} of ${idle.connections} idle connections stayed open`);
+      if (idle?.failed_connects)
+        problems.push(
+          `${broker} ${name}: ${idle.failed_connects} of ${idle.connections} connects failed ` +
+            `(last: ${idle.last_failure})`,
+        );
+      if (idle && idle.still_open < (idle.opened ?? idle.connections))
+        problems.push(`${broker} ${name}: only ${idle.still_open} of ${idle.opened} idle connections stayed open`);
     }
   }
   for (const [mode, r] of Object.entries(storm?.modes ?? {})) {

@@ -371,7 +371,10 @@ class Invocations:
 
     def _run(self):
         while not self.stopping.wait(1.0):
-            self._poll()
+            try:
+                self._poll()
+            except OSError:  # busy: the next poll (or finish) reads on from the same cursor
+                pass
 
     def finish(self):
         self.stopping.set()
@@ -425,6 +428,8 @@ def run_storm(devices, attempt, args, emulator_pid):
                 device.done = time.monotonic()
             except Refused as error:
                 device.last_error = str(error)
+            except Exception as error:  # a reply we did not expect: a failed attempt too
+                device.last_error = repr(error)
             with lock:
                 now = time.monotonic()
                 if device.done is not None or now - device.first_connect > args.give_up:
