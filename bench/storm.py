@@ -341,14 +341,15 @@ def own_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-class Invocations:
-    """Counts the Lambda invocations the emulator's journal records while a storm runs (polled
-    every second, as the journal keeps only its newest 10,000 events), and their durations."""
+class Journal:
+    """Counts the events the emulator's journal records while a storm runs, by kind (polled every
+    second, as the journal keeps only its newest 10,000 events), and the Lambda invocations'
+    durations."""
 
     def __init__(self, api_endpoint):
         self.api = api_endpoint
         self.cursor = self._get("/_emulator/journal/cursor")["cursor"]
-        self.count, self.errors, self.milliseconds = 0, 0, 0.0
+        self.kinds, self.errors, self.milliseconds = {}, 0, 0.0
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run)
         self.thread.start()
@@ -359,12 +360,12 @@ class Invocations:
 
     def _poll(self):
         while True:
-            page = self._get(f"/_emulator/journal?after={self.cursor}&kind=lambda.invoked"
-                             f"&limit=10000")
+            page = self._get(f"/_emulator/journal?after={self.cursor}&limit=10000")
             for event in page["events"]:
-                self.count += 1
-                self.errors += event.get("result") != "success"
-                self.milliseconds += float(event.get("durationMs", 0))
+                self.kinds[event["kind"]] = self.kinds.get(event["kind"], 0) + 1
+                if event["kind"] == "lambda.invoked":
+                    self.errors += event.get("result") != "success"
+                    self.milliseconds += float(event.get("durationMs", 0))
             self.cursor = page["cursor"]
             if len(page["events"]) < 10000:
                 return
@@ -380,8 +381,10 @@ class Invocations:
         self.stopping.set()
         self.thread.join()
         self._poll()
-        return {"invocations": self.count, "invocation_errors": self.errors,
-                "mean_invocation_ms": self.milliseconds / self.count if self.count else None}
+        count = self.kinds.get("lambda.invoked", 0)
+        return {"invocations": count, "invocation_errors": self.errors,
+                "mean_invocation_ms": self.milliseconds / count if count else None,
+                "journal": self.kinds}
 
 
 # ---- the storm ------------------------------------------------------------------------------
@@ -653,12 +656,12 @@ def run_mode(mode, args):
         result = {"mode": mode}
         for storm in ("cold", "warm"):
             devices = onboarding.devices(storm, args.devices)
-            invocations = Invocations(ready["api_endpoint"])
+            journal = Journal(ready["api_endpoint"])
             result[storm] = run_storm(devices, onboarding.attempt, args, pid)
             # Work the storm left behind (events of retries still queued for the handler)
             # belongs to it, and must not slow what is measured next.
             result[storm]["settled_after_seconds"] = wait_until_idle(pid)
-            result[storm].update(invocations.finish())
+            result[storm].update(journal.finish())
             print(f"  {mode} {storm}: {describe(result[storm])}", file=sys.stderr, flush=True)
         raw_context = onboarding.raw_context()
         wait_until_idle(pid)
@@ -681,7 +684,8 @@ def describe(r):
             f"{r['emulator_cpu_seconds']:.1f} s, client CPU {r['client_cpu_seconds']:.1f} s, "
             f"emulator idle {r['settled_after_seconds']:.1f} s after the last device"
             + (f", {r['invocations']} Lambda invocations ({r['invocation_errors']} failed, "
-               f"{r['mean_invocation_ms']:.0f} ms on average)" if r["invocations"] else ""))
+               f"{r['mean_invocation_ms']:.0f} ms on average)" if r["invocations"] else "")
+            + "; journal: " + ", ".join(f"{k} {n}" for k, n in sorted(r["journal"].items())))
 
 
 def main():
