@@ -3,9 +3,13 @@
 // invocation, one JSON object on stdout. It knows nothing about which broker it is measuring;
 // bench/run gives it the address, the client identity and the broker's pid (for /proc).
 // Clients speak MQTT 3.1.1, except in qos0v5 and qos1v5, which are qos0 and qos1 over MQTT 5.
+// qos0_4k and qos1_4k are qos0 and qos1 with 4 KiB payloads; idle_many is idle with
+// --many-connections (default 5000); fanout is one publisher to --subscribers (default 100).
 //
-//   node loadgen.js <connects|qos0|qos1|qos0v5|qos1v5|offline|idle> --port P --pid PID --ca F --cert F --key F
-//                   [--host 127.0.0.1] [--duration S] [--connectors N] [--connections N]
+//   node loadgen.js <connects|qos0|qos1|qos0v5|qos1v5|qos0_4k|qos1_4k|fanout|offline|idle|
+//                    idle_many>
+//                   --port P --pid PID --ca F --cert F --key F [--host 127.0.0.1] [--duration S]
+//                   [--connectors N] [--connections N] [--many-connections N] [--subscribers N]
 //   node loadgen.js report <results-dir>      the table bench/run prints
 //
 // Every client is MQTT.js, so both brokers face the same client code, and the same certificate.
@@ -137,20 +141,21 @@ async function measure_connects(target, { duration, connectors }) {
   };
 }
 
-// One publisher → one subscriber, 100-byte payloads; what counts is messages the subscriber got.
+// One publisher → one subscriber, 100-byte payloads (or `size`); what counts is messages the
+// subscriber got.
 // Both clients live in this process, so the window can be exact: QoS 1 keeps at most 100
 // PUBLISHes without a PUBACK (AWS's and mosquitto's inflight limit); QoS 0 has no acknowledgement,
 // so it keeps at most 1000 messages sent but not yet received, rather than flooding the broker's
 // queues and measuring how fast they grow. Each payload carries a sequence number, so losses,
 // duplicates and reordering are counted, not assumed away.
-async function measure_throughput(target, { duration, qos, version = 4 }) {
+async function measure_throughput(target, { duration, qos, version = 4, size = 100 }) {
   const topic = `bench/qos${qos}`;
   const window = qos === 0 ? 1000 : 100;
   const warm_up = Math.min(1, duration / 5); // TLS buffers, allocator and JIT settle first
 
-  const subscriber = await connect(target, `bench-sub-qos${qos}-v${version}`, version);
+  const subscriber = await connect(target, `bench-sub-qos${qos}-v${version}-${size}`, version);
   await subscriber.subscribeAsync(topic, { qos });
-  const publisher = await connect(target, `bench-pub-qos${qos}-v${version}`, version);
+  const publisher = await connect(target, `bench-pub-qos${qos}-v${version}-${size}`, version);
 
   let sent = 0;
   let acknowledged = 0;
@@ -168,7 +173,7 @@ async function measure_throughput(target, { duration, qos, version = 4 }) {
   publisher.on('error', on_broken('publisher'));
   publisher.on('close', on_broken('publisher'));
 
-  const template = Buffer.alloc(100, 'x');
+  const template = Buffer.alloc(size, 'x');
   const pump = () => {
     while (publishing && (qos === 0 ? sent - received : sent - acknowledged) < window) {
       const payload = Buffer.from(template);
@@ -219,6 +224,7 @@ async function measure_throughput(target, { duration, qos, version = 4 }) {
   await Promise.all([publisher.endAsync(), subscriber.endAsync()]);
   return {
     qos,
+    size,
     window,
     seconds: elapsed,
     received_in_window: counted,
@@ -233,6 +239,109 @@ async function measure_throughput(target, { duration, qos, version = 4 }) {
     lost,
     out_of_order,
     publish_errors,
+    broken,
+  };
+}
+
+// One publisher → `subscribers` subscribers of one topic, QoS 0, 100-byte payloads: every message
+// the broker takes in goes out `subscribers` times. The publisher keeps at most 100 messages that
+// not every subscriber has received yet (so the broker's queues do not just grow); what counts is
+// deliveries, messages received summed over the subscribers, and broker CPU per delivery. Each
+// subscriber checks the sequence numbers it gets; afterwards every subscriber must have every
+// message, in order.
+async function measure_fanout(target, { duration, subscribers }) {
+  const topic = 'bench/fanout';
+  const window = 100;
+  const warm_up = Math.min(1, duration / 5);
+  const parallel = 20; // connects at once while the subscribers come up
+
+  const clients = [];
+  for (let first = 0; first < subscribers; first += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, subscribers - first) }, async (_, i) => {
+      const client = await connect(target, `bench-fanout-sub-${first + i}`);
+      await client.subscribeAsync(topic, { qos: 0 });
+      return client;
+    });
+    clients.push(...(await Promise.all(batch)));
+  }
+  const publisher = await connect(target, 'bench-fanout-pub');
+
+  let sent = 0;
+  let completed = 0; // messages every subscriber has received, in sequence order
+  let deliveries = 0;
+  let out_of_order = 0;
+  let publishing = true;
+  let broken = null;
+  const arrivals = new Uint32Array(window); // per outstanding message, subscribers that have it
+  const expected = new Uint32Array(subscribers); // per subscriber, the next sequence number
+  const on_broken = (who) => (error) => {
+    broken ??= `${who}: ${error ? error.message : 'connection closed'}`;
+    publishing = false;
+  };
+  const template = Buffer.alloc(100, 'x');
+  const pump = () => {
+    while (publishing && sent - completed < window) {
+      const payload = Buffer.from(template);
+      payload.writeUInt32BE(sent++, 0);
+      publisher.publish(topic, payload, { qos: 0 });
+    }
+  };
+  clients.forEach((client, index) => {
+    client.on('error', on_broken(`subscriber ${index}`));
+    client.on('close', on_broken(`subscriber ${index}`));
+    client.on('message', (_topic, payload) => {
+      const n = payload.readUInt32BE(0);
+      if (n !== expected[index]) ++out_of_order;
+      expected[index] = n + 1;
+      ++deliveries;
+      if (n >= completed && n < sent && ++arrivals[n % window] === subscribers) {
+        while (completed < sent && arrivals[completed % window] === subscribers)
+          arrivals[completed++ % window] = 0;
+        pump();
+      }
+    });
+  });
+  publisher.on('error', on_broken('publisher'));
+  publisher.on('close', on_broken('publisher'));
+
+  pump();
+  await sleep(warm_up * 1000);
+  const deliveries_before = deliveries;
+  const completed_before = completed;
+  const cpu_before = broker_cpu_seconds(target.pid);
+  const own_before = own_cpu_seconds();
+  const start = seconds_now();
+  await sleep(duration * 1000);
+  const counted = deliveries - deliveries_before;
+  const published = completed - completed_before;
+  const elapsed = seconds_now() - start;
+  const cpu = broker_cpu_seconds(target.pid) - cpu_before;
+  const own_cpu = own_cpu_seconds() - own_before;
+
+  publishing = false;
+  const expected_total = () => sent * subscribers;
+  for (let last = deliveries, quiet_since = seconds_now(); deliveries < expected_total() && !broken; ) {
+    await sleep(20);
+    if (deliveries !== last) [last, quiet_since] = [deliveries, seconds_now()];
+    else if (seconds_now() - quiet_since > 2) break;
+  }
+  const lost = sent * subscribers - deliveries;
+  for (const client of [publisher, ...clients]) client.removeAllListeners('close');
+  await Promise.all([publisher, ...clients].map((client) => client.endAsync()));
+  return {
+    subscribers,
+    window,
+    seconds: elapsed,
+    deliveries_in_window: counted,
+    per_second: counted / elapsed,
+    published_per_second: published / elapsed,
+    broker_cpu_seconds: cpu,
+    broker_cpu_us_per_message: counted > 0 ? (cpu * 1e6) / counted : null,
+    loadgen_cpu_seconds: own_cpu,
+    sent,
+    deliveries,
+    lost,
+    out_of_order,
     broken,
   };
 }
@@ -318,8 +427,9 @@ async function measure_offline(target, { duration }) {
 }
 
 // Broker RSS grown by idle connections: open N (connected, CONNACKed, then silent), read RSS,
-// divide the growth by N. A few connections first, so one-off set-up (TLS context, first
-// session) is not charged to the idle ones.
+// divide the growth by the connections that opened. A few connections first, so one-off set-up
+// (TLS context, first session) is not charged to the idle ones. A connect that fails (no CONNACK
+// within 10 s) is counted and reported, and the others go on.
 async function measure_idle(target, { connections }) {
   const parallel = 20;
   for (const client of await Promise.all(
@@ -331,23 +441,36 @@ async function measure_idle(target, { connections }) {
 
   const clients = [];
   let next = 0;
+  let failed_connects = 0;
+  let last_failure = null;
   const opener = async () => {
     while (next < connections) {
       const id = next++;
-      clients.push(await connect(target, `bench-idle-${id}`));
+      try {
+        clients.push(await connect(target, `bench-idle-${id}`));
+      } catch (error) {
+        ++failed_connects;
+        last_failure = error.message;
+      }
     }
   };
+  const opening_started = seconds_now();
   await Promise.all(Array.from({ length: parallel }, opener));
+  const opening_seconds = seconds_now() - opening_started;
   await sleep(1000); // let the broker finish whatever it does after CONNACK
   const rss_after = broker_rss_kib(target.pid);
   const still_open = clients.filter((client) => client.connected).length;
   await Promise.all(clients.map((client) => client.endAsync()));
   return {
     connections,
+    opened: clients.length,
+    failed_connects,
+    last_failure,
+    opening_seconds,
     still_open,
     rss_before_kib: rss_before,
     rss_after_kib: rss_after,
-    per_connection_kib: (rss_after - rss_before) / connections,
+    per_connection_kib: clients.length ? (rss_after - rss_before) / clients.length : null,
   };
 }
 
@@ -369,29 +492,58 @@ function report(directory) {
     ['MQTT 5 QoS 0 broker CPU µs per message', 'qos0v5', (r) => r.broker_cpu_us_per_message, 1],
     ['MQTT 5 QoS 1 msg/s received', 'qos1v5', (r) => r.per_second, 0],
     ['MQTT 5 QoS 1 broker CPU µs per message', 'qos1v5', (r) => r.broker_cpu_us_per_message, 1],
+    ['QoS 0, 4 KiB payloads: msg/s received', 'qos0_4k', (r) => r.per_second, 0],
+    ['QoS 0, 4 KiB payloads: broker CPU µs per message', 'qos0_4k', (r) => r.broker_cpu_us_per_message, 1],
+    ['QoS 1, 4 KiB payloads: msg/s received', 'qos1_4k', (r) => r.per_second, 0],
+    ['QoS 1, 4 KiB payloads: broker CPU µs per message', 'qos1_4k', (r) => r.broker_cpu_us_per_message, 1],
+    ['fan-out 1 → N, QoS 0: deliveries/s', 'fanout', (r) => r.per_second, 0],
+    ['fan-out 1 → N, QoS 0: broker CPU µs per delivery', 'fanout', (r) => r.broker_cpu_us_per_message, 2],
     ['QoS 1 to an offline persistent session: PUBACKs/s', 'offline', (r) => r.per_second, 0],
     ['QoS 1 to an offline persistent session: broker CPU µs per message', 'offline', (r) => r.broker_cpu_us_per_message, 1],
     ['RSS per idle connection (KiB)', 'idle', (r) => r.per_connection_kib, 1],
+    ['RSS per idle connection, many connections (KiB)', 'idle_many', (r) => r.per_connection_kib, 1],
   ];
   const cell = (value, digits) => (value == null ? '—' : value.toFixed(digits));
   const lines = [
     '| measurement | mosquitto 2.0.11 | iot-emulator | emulator / mosquitto |',
     '|---|---:|---:|---:|',
   ];
+  // The counts behind a label, where a run chooses them: "1 → N", "many connections".
+  const fanout = read('fanout-emulator') ?? read('fanout-mosquitto');
+  const many = read('idle_many-emulator') ?? read('idle_many-mosquitto');
   for (const [label, name, pick, digits] of rows) {
     const m = read(`${name}-mosquitto`);
     const e = read(`${name}-emulator`);
+    if (!m && !e) continue; // not measured in this run
     const mv = m && pick(m);
     const ev = e && pick(e);
     const ratio = mv && ev != null ? `${(ev / mv).toFixed(2)}×` : '—';
-    lines.push(`| ${label} | ${cell(mv, digits)} | ${cell(ev, digits)} | ${ratio} |`);
+    const shown = label
+      .replace('1 → N', `1 → ${fanout?.subscribers}`)
+      .replace('many connections', `${many?.connections} connections`);
+    lines.push(`| ${shown} | ${cell(mv, digits)} | ${cell(ev, digits)} | ${ratio} |`);
+  }
+  // The onboarding storm (storm.py): the emulator only, mosquitto has no onboarding.
+  const storm = read('storm-emulator');
+  for (const [mode, r] of Object.entries(storm?.modes ?? {})) {
+    for (const phase of ['cold', 'warm']) {
+      const s = r[phase];
+      const latency = s.succeeded
+        ? `, p50 ${(1000 * s.p50_seconds).toFixed(0)} ms, p99 ${(1000 * s.p99_seconds).toFixed(0)} ms`
+        : '';
+      lines.push(
+        `| ${mode} storm, ${storm.devices} devices, ${phase}: devices/s (share of the raw limit, ` +
+          `${r.raw.devices_per_second.toFixed(0)}/s), first connect → PUBACK | — | ` +
+          `${s.devices_per_second.toFixed(1)} (${(100 * s.fraction_of_raw).toFixed(0)}%)${latency} | — |`,
+      );
+    }
   }
   // Anything that went wrong, per broker: these are findings, not noise.
   const problems = [];
   for (const broker of ['mosquitto', 'emulator']) {
     const c = read(`connects-${broker}`);
     if (c && c.failures) problems.push(`${broker}: ${c.failures} failed connects (last: ${c.last_failure})`);
-    for (const q of ['qos0', 'qos1', 'qos0v5', 'qos1v5']) {
+    for (const q of ['qos0', 'qos1', 'qos0v5', 'qos1v5', 'qos0_4k', 'qos1_4k']) {
       const r = read(`${q}-${broker}`);
       if (!r) continue;
       if (r.broken) problems.push(`${broker} ${q}: ${r.broken}`);
@@ -415,9 +567,29 @@ function report(directory) {
             `${offline.newest_received ? '' : 'not '}among them`,
         );
     }
-    const idle = read(`idle-${broker}`);
-    if (idle && idle.still_open < idle.connections)
-      problems.push(`${broker}: only ${idle.still_open} of ${idle.connections} idle connections stayed open`);
+    const fan = read(`fanout-${broker}`);
+    if (fan) {
+      if (fan.broken) problems.push(`${broker} fanout: ${fan.broken}`);
+      if (fan.lost) problems.push(`${broker} fanout: ${fan.lost} of ${fan.sent * fan.subscribers} deliveries missing`);
+      if (fan.out_of_order) problems.push(`${broker} fanout: ${fan.out_of_order} deliveries out of order`);
+    }
+    for (const name of ['idle', 'idle_many']) {
+      const idle = read(`${name}-${broker}`);
+      if (idle?.failed_connects)
+        problems.push(
+          `${broker} ${name}: ${idle.failed_connects} of ${idle.connections} connects failed ` +
+            `(last: ${idle.last_failure})`,
+        );
+      if (idle && idle.still_open < (idle.opened ?? idle.connections))
+        problems.push(`${broker} ${name}: only ${idle.still_open} of ${idle.opened} idle connections stayed open`);
+    }
+  }
+  for (const [mode, r] of Object.entries(storm?.modes ?? {})) {
+    for (const phase of ['cold', 'warm']) {
+      if (r[phase].failed)
+        problems.push(`${mode} storm, ${phase}: ${r[phase].failed} devices never got through (last error: ${r[phase].last_failure})`);
+    }
+    if (r.raw.failures) problems.push(`${mode} storm, raw limit: ${r.raw.failures} failed connects`);
   }
   console.log(lines.join('\n'));
   if (problems.length) console.log(`\nproblems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
@@ -446,8 +618,12 @@ async function main() {
     qos1: () => measure_throughput(target, { duration, qos: 1 }),
     qos0v5: () => measure_throughput(target, { duration, qos: 0, version: 5 }),
     qos1v5: () => measure_throughput(target, { duration, qos: 1, version: 5 }),
+    qos0_4k: () => measure_throughput(target, { duration, qos: 0, size: 4096 }),
+    qos1_4k: () => measure_throughput(target, { duration, qos: 1, size: 4096 }),
+    fanout: () => measure_fanout(target, { duration, subscribers: Number(args.subscribers ?? 100) }),
     offline: () => measure_offline(target, { duration }),
     idle: () => measure_idle(target, { connections: Number(args.connections ?? 500) }),
+    idle_many: () => measure_idle(target, { connections: Number(args['many-connections'] ?? 5000) }),
   };
   if (!measurements[command]) throw new Error(`unknown measurement: ${command}`);
   console.log(JSON.stringify(await measurements[command]()));

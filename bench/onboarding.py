@@ -1,6 +1,6 @@
-"""Shared by the onboarding benchmarks (jitr_latency.py, jitp_latency.py): the emulator on
-ephemeral ports in a temporary directory, boto3 clients for it, and the openssl steps that make
-CAs and device certificates there."""
+"""Shared by the onboarding benchmarks (jitr_latency.py, jitp_latency.py, storm.py): the
+emulator on ephemeral ports in a temporary directory, boto3 clients for it, and the openssl steps
+that make CAs and device certificates there."""
 import argparse
 import contextlib
 import json
@@ -25,7 +25,7 @@ def arguments(default_devices, settle=False):
 @contextlib.contextmanager
 def running_emulator(binary, prefix, extra=()):
     """Yields (work directory, ready-file JSON) of an emulator started for the block, with the
-    `extra` flags."""
+    `extra` flags; the JSON also holds the emulator's "pid"."""
     os.environ.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                       AWS_DEFAULT_REGION="us-east-1")
     with tempfile.TemporaryDirectory(prefix=prefix) as work:
@@ -39,7 +39,7 @@ def running_emulator(binary, prefix, extra=()):
                 if emulator.poll() is not None:
                     raise SystemExit(f"{binary} exited before it was ready")
                 time.sleep(0.02)
-            yield work, json.load(open(f"{work}/ready.json"))
+            yield work, {**json.load(open(f"{work}/ready.json")), "pid": emulator.pid}
         finally:
             emulator.terminate()
             emulator.wait()
