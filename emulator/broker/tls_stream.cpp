@@ -189,10 +189,12 @@ asio::awaitable<error_code> TlsStream::wait(Want want) {
 // ---- Asio's stream operations, for Beast ----------------------------------------------------
 
 // One attempt; then, until it finishes, a wait and another. An attempt that finishes at once is
-// completed through a post, as Asio requires of an initiating function.
-struct TlsStream::ReadSome {
+// completed through a post, as Asio requires of an initiating function. `attempt` is a read or a
+// write, retried with the same bytes.
+template <class Attempting>
+struct TlsStream::SomeBytes {
     TlsStream& stream;
-    asio::mutable_buffer buffer;
+    Attempting attempt;
     bool started = false;
     Attempt result{};
 
@@ -203,7 +205,7 @@ struct TlsStream::ReadSome {
         if (waited) return self.complete(waited, 0);
         const bool first = !started;
         started = true;
-        result = buffer.size() == 0 ? Attempt{} : stream.read(buffer);
+        result = attempt();
         if (result.want != Want::nothing) {
             const auto type = result.want == Want::writable ? asio::ip::tcp::socket::wait_write
                                                             : asio::ip::tcp::socket::wait_read;
@@ -214,33 +216,18 @@ struct TlsStream::ReadSome {
     }
 };
 
-struct TlsStream::WriteSome {
-    TlsStream& stream;
-    Gather gather;
-    bool started = false;
-    Attempt result{};
+void TlsStream::start_read_some(asio::mutable_buffer buffer, Handler handler) {
+    auto attempt = [this, buffer] { return buffer.size() == 0 ? Attempt{} : read(buffer); };
+    asio::async_compose<Handler, Signature>(SomeBytes<decltype(attempt)>{*this, attempt}, handler,
+                                            socket_);
+}
 
-    template <class Self>
-    void operator()(Self& self, error_code waited = {}) {
-        if (result.want == Want::nothing && started)
-            return self.complete(result.error, result.bytes);
-        if (waited) return self.complete(waited, 0);
-        const bool first = !started;
-        started = true;
-        result = stream.write(gathered());
-        if (result.want != Want::nothing) {
-            const auto type = result.want == Want::writable ? asio::ip::tcp::socket::wait_write
-                                                            : asio::ip::tcp::socket::wait_read;
-            return stream.socket_.async_wait(type, std::move(self));
-        }
-        if (first) return asio::post(stream.socket_.get_executor(), std::move(self));
-        self.complete(result.error, result.bytes);
-    }
-
+void TlsStream::start_write_some(Gather gather, Handler handler) {
     // The first buffer as it is, or the first buffers copied into one record: a retry gathers
     // the same bytes again.
-    asio::const_buffer gathered() const {
-        if (gather.count <= 1) return gather.count == 0 ? asio::const_buffer{} : gather.buffers[0];
+    auto attempt = [this, gather] {
+        if (gather.count <= 1)
+            return write(gather.count == 0 ? asio::const_buffer{} : gather.buffers[0]);
         const auto scratch = gather_scratch();
         std::size_t size = 0;
         for (std::size_t i = 0; i < gather.count && size < scratch.size(); ++i) {
@@ -248,16 +235,10 @@ struct TlsStream::WriteSome {
             std::memcpy(scratch.data() + size, gather.buffers[i].data(), n);
             size += n;
         }
-        return {scratch.data(), size};
-    }
-};
-
-void TlsStream::start_read_some(asio::mutable_buffer buffer, Handler handler) {
-    asio::async_compose<Handler, Signature>(ReadSome{*this, buffer}, handler, socket_);
-}
-
-void TlsStream::start_write_some(Gather gather, Handler handler) {
-    asio::async_compose<Handler, Signature>(WriteSome{*this, gather}, handler, socket_);
+        return write({scratch.data(), size});
+    };
+    asio::async_compose<Handler, Signature>(SomeBytes<decltype(attempt)>{*this, attempt}, handler,
+                                            socket_);
 }
 
 void teardown(boost::beast::role_type, TlsStream& stream, error_code& ec) {

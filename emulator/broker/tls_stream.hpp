@@ -118,8 +118,8 @@ private:
     void start_write_some(Gather gather, Handler handler);
     Attempt outcome_of(int result);
 
-    struct ReadSome;
-    struct WriteSome;
+    template <class Attempting>
+    struct SomeBytes;
 
     boost::asio::ip::tcp::socket socket_;
     pki::SslPtr ssl_;
