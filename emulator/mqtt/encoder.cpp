@@ -3,6 +3,7 @@
 // sink appends the same fields.
 #include "mqtt/encoder.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -386,9 +387,12 @@ std::size_t remaining_length(const Packet& packet, ProtocolVersion version) {
 }  // namespace
 
 void encode(const Packet& packet, ProtocolVersion version, std::vector<std::byte>& out) {
-    // Measure first, so nothing is appended when a field is too long, and `out` grows once.
+    // Measure first, so nothing is appended when a field is too long, and `out` grows once. It
+    // grows geometrically: `out` is a connection's outgoing bytes, which a burst appends to packet
+    // by packet, and an exact reserve would copy all of them again for each.
     const auto remaining = remaining_length(packet, version);
-    out.reserve(out.size() + 1 + varint_size(remaining) + remaining);
+    const auto needed = out.size() + 1 + varint_size(remaining) + remaining;
+    if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
     Writer writer{out};
     writer.u8(first_byte(packet));
     writer.varint(remaining);

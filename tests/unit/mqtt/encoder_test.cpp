@@ -146,3 +146,20 @@ TEST_CASE("Every packet type survives encode then decode unchanged") {
     CHECK(std::get<Packet>(result) == packet);
     CHECK(decoder.buffered() == 0);
 }
+
+TEST_CASE("Packets appended one by one to a connection's outgoing bytes grow them geometrically") {
+    // A burst for a slow subscriber appends thousands of PUBLISHes to one buffer: were each append
+    // to reallocate, every packet would copy all the bytes before it again.
+    std::vector<std::byte> out;
+    const Publish publish{.qos = QoS::at_most_once,
+                          .topic = "dt/device/telemetry",
+                          .payload = Bytes(4096, std::byte{0x5a})};
+    std::size_t reallocations = 0;
+    for (int i = 0; i < 2000; ++i) {
+        const auto capacity = out.capacity();
+        encode(publish, ProtocolVersion::v311, out);
+        if (out.capacity() != capacity) ++reallocations;
+    }
+    CHECK(out.size() == 2000 * encode(publish).size());
+    CHECK(reallocations <= 16);
+}
