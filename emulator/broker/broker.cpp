@@ -106,6 +106,13 @@ std::shared_ptr<ssl::context> make_tls_context(const ServerCredentials& credenti
     SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
     // AWS's endpoints do not renegotiate; nor does the stream expect a read to need a write.
     SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
+    // No session resumption: every connect is a full handshake, which is what the device clients
+    // we know of do anyway. OpenSSL's defaults would cost each handshake two TLS 1.3 session
+    // tickets (each a copy of the session with the client's certificate, encoded and encrypted)
+    // and keep TLS 1.2 sessions in a cache that holds up to 20,000 of them (bench/README.md).
+    SSL_CTX_set_num_tickets(native, 0);
+    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(native, SSL_OP_NO_TICKET);
     if (listener == Listener::alpn) SSL_CTX_set_alpn_select_cb(native, select_alpn, nullptr);
     return context;
 }
