@@ -98,7 +98,7 @@ auto& find_or_throw(Map& map, std::string_view key, std::string_view kind) {
 }
 
 template <class T>
-std::optional<T> find_value(const std::map<std::string, Entry<T>>& map, std::string_view key) {
+std::optional<T> find_value(const Records<Entry<T>>& map, std::string_view key) {
     const auto it = map.find(std::string(key));
     if (it == map.end()) return std::nullopt;
     return it->second.value;
@@ -106,7 +106,7 @@ std::optional<T> find_value(const std::map<std::string, Entry<T>>& map, std::str
 
 // Adds a new entry stamped with the next creation sequence (the order lists page in).
 template <class T>
-void insert_new(State& state, std::map<std::string, Entry<T>>& map, std::string key, T value) {
+void insert_new(State& state, Records<Entry<T>>& map, std::string key, T value) {
     map.emplace(std::move(key), Entry<T>{state.next_sequence++, std::move(value)});
 }
 
@@ -146,7 +146,7 @@ Page<T> paginate(std::vector<Sequenced<T>> items, const PageRequest& page) {
 
 // Every value of `map` that `keep` accepts, with its sequence, ready for paginate().
 template <class T, class Keep>
-std::vector<Sequenced<T>> collect(const std::map<std::string, Entry<T>>& map, Keep keep) {
+std::vector<Sequenced<T>> collect(const Records<Entry<T>>& map, Keep keep) {
     std::vector<Sequenced<T>> out;
     for (const auto& [key, entry] : map)
         if (keep(entry.value)) out.push_back({entry.sequence, entry.value});
@@ -199,17 +199,16 @@ std::optional<std::uint64_t> principal_sequence(const State& state, const model:
 // The ARNs attached under `key` (none if absent) as a page, in the creation order of the
 // resources they name.
 Page<std::string> paginate_attached(const State& state, const model::Account& account,
-                                    const std::map<std::string, std::set<std::string>>& sets,
+                                    const Records<std::set<std::string>>& sets,
                                     const std::string& key, const PageRequest& page);
 
 // Attachment maps (key -> set of names/ARNs): whether `value` is in any set, and removing it from
 // every set (dropping sets that empty) when the resource it names goes away.
-bool contains_anywhere(const std::map<std::string, std::set<std::string>>& sets,
-                       const std::string& value);
-void erase_everywhere(std::map<std::string, std::set<std::string>>& sets, const std::string& value);
+bool contains_anywhere(const Records<std::set<std::string>>& sets, const std::string& value);
+void erase_everywhere(Records<std::set<std::string>>& sets, const std::string& value);
 
 // Erases `value` from the set under `key`, dropping the set when it empties; true if removed.
-bool erase_from(std::map<std::string, std::set<std::string>>& sets, const std::string& key,
+bool erase_from(Records<std::set<std::string>>& sets, const std::string& key,
                 const std::string& value);
 
 }  // namespace iotemu::registry::detail

@@ -5,6 +5,8 @@
 
 #include <charconv>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "common/random.hpp"
 #include "model/names.hpp"
@@ -21,6 +23,7 @@ Registry::Registry(model::Account account, pki::Issuer aws_issuer, std::unique_p
 // Release: a reader that sees the new generation and then takes the lock sees this change.
 void Registry::commit() {
     store_->save(state_);
+    state_.forget_changes();
     generation_.fetch_add(1, std::memory_order_release);
 }
 
@@ -234,7 +237,7 @@ std::optional<std::uint64_t> principal_sequence(const State& state, const model:
 }
 
 Page<std::string> paginate_attached(const State& state, const model::Account& account,
-                                    const std::map<std::string, std::set<std::string>>& sets,
+                                    const Records<std::set<std::string>>& sets,
                                     const std::string& key, const PageRequest& page) {
     std::vector<Sequenced<std::string>> items;
     if (const auto it = sets.find(key); it != sets.end())
@@ -244,21 +247,20 @@ Page<std::string> paginate_attached(const State& state, const model::Account& ac
     return paginate(std::move(items), page);
 }
 
-bool contains_anywhere(const std::map<std::string, std::set<std::string>>& sets,
-                       const std::string& value) {
+bool contains_anywhere(const Records<std::set<std::string>>& sets, const std::string& value) {
     return std::any_of(sets.begin(), sets.end(),
                        [&](const auto& entry) { return entry.second.contains(value); });
 }
 
-void erase_everywhere(std::map<std::string, std::set<std::string>>& sets,
-                      const std::string& value) {
-    for (auto it = sets.begin(); it != sets.end();) {
-        it->second.erase(value);
-        it = it->second.empty() ? sets.erase(it) : std::next(it);
-    }
+void erase_everywhere(Records<std::set<std::string>>& sets, const std::string& value) {
+    // Found without a non-const walk, so only the sets that held it count as changed.
+    std::vector<std::string> holding;
+    for (const auto& [key, set] : std::as_const(sets))
+        if (set.contains(value)) holding.push_back(key);
+    for (const auto& key : holding) erase_from(sets, key, value);
 }
 
-bool erase_from(std::map<std::string, std::set<std::string>>& sets, const std::string& key,
+bool erase_from(Records<std::set<std::string>>& sets, const std::string& key,
                 const std::string& value) {
     const auto it = sets.find(key);
     if (it == sets.end() || it->second.erase(value) == 0) return false;

@@ -76,7 +76,7 @@ Page<std::string> Registry::list_policy_principals(std::string_view policy_name,
     std::shared_lock lock(mutex_);
     detail::find_or_throw(state_.policies, policy_name, "Policy");
     const std::string name(policy_name);
-    std::map<std::string, std::set<std::string>> principals;
+    Records<std::set<std::string>> principals;
     auto& certificates = principals[name];
     if (const auto targets = state_.policy_targets.find(name);
         targets != state_.policy_targets.end())

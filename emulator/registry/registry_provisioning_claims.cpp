@@ -63,8 +63,8 @@ ProvisioningClaimCredentials Registry::create_provisioning_claim(std::string_vie
     auto record = detail::new_certificate(account_, certificate, model::CertificateStatus::active,
                                           model::CertificateMode::default_mode, std::nullopt);
     std::unique_lock lock(mutex_);
-    std::erase_if(state_.provisioning_claims,
-                  [&](const auto& entry) { return entry.second.expiration <= issued; });
+    state_.provisioning_claims.erase_if(
+        [&](const auto& entry) { return entry.second.expiration <= issued; });
     state_.provisioning_claims[record.id] = {record, std::string(template_name), expiration};
     commit();
     return {record, key.public_key_pem(), key.to_pem(), expiration};

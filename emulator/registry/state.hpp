@@ -1,5 +1,6 @@
-// State: everything the registry knows, as plain maps. The Store persists it; nothing outside the
-// registry reads or writes it directly. std + model only.
+// State: everything the registry knows, as maps that remember which records may have changed
+// (records.hpp). The Store persists it; nothing outside the registry reads or writes it directly.
+// std + model only.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "model/provisioning_template.hpp"
 #include "model/registry_events.hpp"
 #include "model/thing.hpp"
+#include "registry/records.hpp"
 
 namespace iotemu::registry {
 
@@ -41,23 +43,31 @@ struct State {
     std::optional<std::string> registration_code;
     std::uint64_t next_sequence = 1;
 
-    std::map<std::string, Entry<model::CaCertificate>> ca_certificates;  // by id
-    std::map<std::string, Entry<model::Certificate>> certificates;       // by id
-    std::map<std::string, Entry<model::Thing>> things;                   // by name
-    std::map<std::string, Entry<model::ThingType>> thing_types;          // by name
-    std::map<std::string, Entry<model::ThingGroup>> thing_groups;        // by name
-    std::map<std::string, Entry<model::Policy>> policies;                // by name
-    std::map<std::string, std::uint64_t> next_policy_version;            // by policy name
-    std::map<std::string, Entry<model::ProvisioningTemplate>> provisioning_templates;  // by name
-    std::map<std::string, ProvisioningClaim> provisioning_claims;  // by certificate id
+    Records<Entry<model::CaCertificate>> ca_certificates;                // by id
+    Records<Entry<model::Certificate>> certificates;                     // by id
+    Records<Entry<model::Thing>> things;                                 // by name
+    Records<Entry<model::ThingType>> thing_types;                        // by name
+    Records<Entry<model::ThingGroup>> thing_groups;                      // by name
+    Records<Entry<model::Policy>> policies;                              // by name
+    Records<std::uint64_t> next_policy_version;                          // by policy name
+    Records<Entry<model::ProvisioningTemplate>> provisioning_templates;  // by name
+    Records<ProvisioningClaim> provisioning_claims;                      // by certificate id
     model::EventConfigurations event_configurations;
 
     // Attachments. Principals and targets are ARNs (or other principal strings AWS accepts).
-    std::map<std::string, std::set<std::string>> thing_principals;  // thing name -> principals
-    std::map<std::string, std::set<std::string>> policy_targets;    // policy name -> targets
-    std::map<std::string, std::set<std::string>> group_things;      // group name -> thing names
+    Records<std::set<std::string>> thing_principals;  // thing name -> principals
+    Records<std::set<std::string>> policy_targets;    // policy name -> targets
+    Records<std::set<std::string>> group_things;      // group name -> thing names
 
     bool operator==(const State&) const = default;
+
+    // After a save: what the maps remember as changed is now in the store (records.hpp).
+    void forget_changes() {
+        const auto forget = [](auto&... records) { (records.forget_changes(), ...); };
+        forget(ca_certificates, certificates, things, thing_types, thing_groups, policies,
+               next_policy_version, provisioning_templates, provisioning_claims, thing_principals,
+               policy_targets, group_things);
+    }
 };
 
 }  // namespace iotemu::registry

@@ -1,9 +1,14 @@
 // One table, registry_records(kind, key, sequence, body): each map of registry::State is a kind,
 // each of its entries a row keyed as in the map, the body its JSON (registry_codec.hpp); the
 // scalars (registration code, next sequence, event configurations) are rows of kind "setting".
-// Comparing with the last saved State keeps every save to the rows a mutation touched, without the
-// registry's operations having to say which they were.
+// The State's maps remember which keys an operation may have changed (registry/records.hpp); each
+// of those is compared with the last saved State, so a save costs what the operation touched, not
+// what the registry holds.
 #include "store/registry_store.hpp"
+
+#include <set>
+#include <string>
+#include <utility>
 
 #include "store/registry_codec.hpp"
 
@@ -51,9 +56,50 @@ void for_each_collection(Visit&& visit, States&... states) {
     visit("next_policy_version", states.next_policy_version...);
     visit("provisioning_template", states.provisioning_templates...);
     visit("provisioning_claim", states.provisioning_claims...);
-    visit("thing_principals", states.thing_principals...);
-    visit("policy_targets", states.policy_targets...);
-    visit("group_things", states.group_things...);
+}
+
+// The attachment maps (key -> set), a row per member (schema version 5): kind, key
+// "<key> <member>" (names and ARNs have no space), body the member. A policy attached to a whole
+// fleet is then not rewritten whole at every attachment.
+template <class Visit, class... States>
+void for_each_attachments(Visit&& visit, States&... states) {
+    visit("thing_principal", states.thing_principals...);
+    visit("policy_target", states.policy_targets...);
+    visit("group_thing", states.group_things...);
+}
+
+std::string member_key(std::string_view key, std::string_view member) {
+    std::string out;
+    out.reserve(key.size() + 1 + member.size());
+    return out.append(key).append(1, ' ').append(member);
+}
+
+// Brings `before` (and the file) to `now` by one walk of both: both are sorted by key, so the walk
+// finds the rows added, changed and gone. For a map whose changes are not known key by key.
+template <class Records, class Upsert, class Erase>
+void save_all(std::string_view kind, const Records& now, Records& before, const Upsert& upsert,
+              const Erase& erase) {
+    auto old = before.begin();
+    for (const auto& [key, value] : now) {
+        while (old != before.end() && old->first < key) {
+            erase(kind, old->first);
+            old = before.erase(old);
+        }
+        if (old != before.end() && old->first == key) {
+            if (!(old->second == value)) {
+                upsert(kind, key, sequence_of(value), body_of(value));
+                old->second = value;
+            }
+            ++old;
+        } else {
+            upsert(kind, key, sequence_of(value), body_of(value));
+            before.emplace_hint(old, key, value);
+        }
+    }
+    while (old != before.end()) {
+        erase(kind, old->first);
+        old = before.erase(old);
+    }
 }
 
 constexpr std::string_view setting_kind = "setting";
@@ -91,6 +137,19 @@ registry::State SqliteRegistryStore::load() {
             }
         },
         state);
+    for_each_attachments(
+        [&](std::string_view kind, auto& sets) {
+            select.bind(1, kind);
+            while (select.step()) {
+                const std::string key = select.text(0);
+                const auto space = key.find(' ');
+                if (space == std::string::npos)
+                    throw StoreError("state database " + database_->file().string() + ": the " +
+                                     std::string(kind) + " record '" + key + "' is unreadable");
+                sets[key.substr(0, space)].insert(select.text(2));
+            }
+        },
+        state);
     select.bind(1, setting_kind);
     while (select.step()) {
         const std::string key = select.text(0);
@@ -119,37 +178,59 @@ void SqliteRegistryStore::save(const registry::State& state) {
     const auto erase = [&](std::string_view kind, std::string_view key) {
         erase_.bind(1, kind).bind(2, key).run();
     };
-    if (!saved_valid_) {
+    const bool rewrite = !saved_valid_;
+    if (rewrite) {
         database_->execute("DELETE FROM registry_records");
         saved_ = {};
         saved_.next_sequence = 0;  // differs from any real value: written below
     }
     saved_valid_ = false;
 
-    // Both maps are sorted by key: one walk finds the rows added, changed and gone, and brings
-    // saved_ along.
     for_each_collection(
         [&](std::string_view kind, const auto& now, auto& before) {
-            auto old = before.begin();
-            for (const auto& [key, value] : now) {
-                while (old != before.end() && old->first < key) {
-                    erase(kind, old->first);
-                    old = before.erase(old);
-                }
-                if (old != before.end() && old->first == key) {
-                    if (!(old->second == value)) {
-                        upsert(kind, key, sequence_of(value), body_of(value));
-                        old->second = value;
-                    }
-                    ++old;
-                } else {
-                    upsert(kind, key, sequence_of(value), body_of(value));
-                    before.emplace_hint(old, key, value);
+            if (rewrite || now.all_changed()) return save_all(kind, now, before, upsert, erase);
+            // The keys the operation may have changed (records.hpp), each compared with the row.
+            for (const auto& key : now.changed_keys()) {
+                const auto current = now.find(key);
+                const auto old = std::as_const(before).find(key);
+                if (current == now.end()) {
+                    if (old == before.end()) continue;
+                    erase(kind, key);
+                    before.erase(key);
+                } else if (old == before.end() || !(old->second == current->second)) {
+                    upsert(kind, key, sequence_of(current->second), body_of(current->second));
+                    before.insert_or_assign(key, current->second);
                 }
             }
-            while (old != before.end()) {
-                erase(kind, old->first);
-                old = before.erase(old);
+        },
+        state, saved_);
+    for_each_attachments(
+        [&](std::string_view kind, const auto& now, auto& before) {
+            // Brings the rows of the set under `key` to `now`'s members, and `before` along.
+            const auto save_set = [&](const std::string& key) {
+                static const std::set<std::string> none;
+                const auto current = now.find(key);
+                const auto& members = current == now.end() ? none : current->second;
+                auto& saved = before[key];
+                for (auto it = saved.begin(); it != saved.end();)
+                    if (members.contains(*it)) {
+                        ++it;
+                    } else {
+                        erase(kind, member_key(key, *it));
+                        it = saved.erase(it);
+                    }
+                for (const auto& member : members)
+                    if (saved.insert(member).second)
+                        upsert(kind, member_key(key, member), 0, member);
+                if (saved.empty()) before.erase(key);
+            };
+            if (rewrite || now.all_changed()) {
+                std::set<std::string> keys;
+                for (const auto& [key, members] : now) keys.insert(key);
+                for (const auto& [key, members] : std::as_const(before)) keys.insert(key);
+                for (const auto& key : keys) save_set(key);
+            } else {
+                for (const auto& key : now.changed_keys()) save_set(key);
             }
         },
         state, saved_);

@@ -1,8 +1,8 @@
 // Version 1: the registry's records and settings, topic rules and retained messages. Version 2:
 // persistent MQTT sessions, their subscriptions and queued messages. Version 3: Lambda functions
-// created with the API. Version 4: device shadows. A later version appends a migration here; an
-// existing one never changes.
-// Tables keep their rowid: rows (PEMs, payloads) are too large for WITHOUT ROWID to pay.
+// created with the API. Version 4: device shadows. Version 5: attachments as a row per member. A
+// later version appends a migration here; an existing one never changes. Tables keep their rowid:
+// rows (PEMs, payloads) are too large for WITHOUT ROWID to pay.
 #include "store/schema.hpp"
 
 #include <array>
@@ -84,7 +84,22 @@ CREATE TABLE shadows (
 );
 )sql";
 
-constexpr std::array<std::string_view, 4> all{version_1, version_2, version_3, version_4};
+// The attachment sets (a thing's principals, a policy's targets, a group's things) as a row per
+// member instead of a row per set, so attaching one more certificate to a fleet's policy writes
+// one row, not the whole set.
+constexpr std::string_view version_5 = R"sql(
+INSERT INTO registry_records(kind, key, sequence, body)
+    SELECT CASE records.kind WHEN 'thing_principals' THEN 'thing_principal'
+                             WHEN 'policy_targets' THEN 'policy_target'
+                             ELSE 'group_thing' END,
+           records.key || ' ' || member.value, 0, member.value
+    FROM registry_records AS records, json_each(records.body) AS member
+    WHERE records.kind IN ('thing_principals', 'policy_targets', 'group_things');
+DELETE FROM registry_records WHERE kind IN ('thing_principals', 'policy_targets', 'group_things');
+)sql";
+
+constexpr std::array<std::string_view, 5> all{version_1, version_2, version_3, version_4,
+                                              version_5};
 
 }  // namespace
 
