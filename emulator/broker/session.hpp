@@ -10,7 +10,7 @@
 
 #include <atomic>
 #include <cstddef>
-#include <deque>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -111,7 +111,7 @@ private:
     bool persistent_;
     std::weak_ptr<SessionSink> sink_;
     const SessionSink* sink_identity_ = nullptr;
-    std::deque<bus::Message> queued_;
+    std::list<bus::Message> queued_;  // allocates nothing while empty, as it mostly is
     std::size_t queued_bytes_ = 0;
     std::size_t refused_ = 0;  // messages the broker-wide limit turned away since the last warning
 };

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <limits>
+#include <list>
 #include <optional>
 #include <vector>
 
@@ -51,9 +51,10 @@ private:
     std::size_t max_waiting_bytes_;
     std::size_t waiting_bytes_ = 0;
     std::size_t dropped_ = 0;
-    std::deque<Publish> inflight_;        // send order
+    // Neither allocates while empty, as an idle connection's are (a deque would hold ~600 bytes).
+    std::vector<Publish> inflight_;       // send order; at most max_inflight_, so erasing is cheap
     std::vector<PacketId> inflight_ids_;  // theirs, in the same order: what PUBACKs are matched on
-    std::deque<Publish> waiting_;         // arrival order, packet_id 0
+    std::list<Publish> waiting_;          // arrival order, packet_id 0
     PacketId last_id_ = 0;
 };
 

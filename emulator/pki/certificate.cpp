@@ -77,19 +77,19 @@ bool ran_out_of_pem_blocks() {
 
 }  // namespace
 
-X509Certificate::X509Certificate(std::shared_ptr<X509> cert) : cert_(std::move(cert)) {
-    // A parsed certificate keeps its original encoding, so this is the DER exactly as received:
-    // the id must match `openssl x509 -outform der | sha256sum` (docs/aws/iot-core.md §0.2).
+X509Certificate::X509Certificate(std::shared_ptr<X509> cert)
+    : cert_(std::move(cert)), id_(sha256_hex(der())) {}
+
+// A parsed certificate keeps its original encoding, so this is the DER exactly as received: the id
+// must match `openssl x509 -outform der | sha256sum` (docs/aws/iot-core.md §0.2).
+std::string X509Certificate::der() const {
     const int size = i2d_X509(cert_.get(), nullptr);
-    if (size <= 0) {
+    if (size <= 0) detail::throw_openssl_error("cannot DER-encode certificate");
+    std::string der(static_cast<std::size_t>(size), '\0');
+    auto* out = reinterpret_cast<unsigned char*>(der.data());
+    if (i2d_X509(cert_.get(), &out) != size)
         detail::throw_openssl_error("cannot DER-encode certificate");
-    }
-    der_.resize(static_cast<std::size_t>(size));
-    auto* out = reinterpret_cast<unsigned char*>(der_.data());
-    if (i2d_X509(cert_.get(), &out) != size) {
-        detail::throw_openssl_error("cannot DER-encode certificate");
-    }
-    id_ = sha256_hex(der_);
+    return der;
 }
 
 Result<X509Certificate, PkiError> X509Certificate::from_pem(std::string_view pem) {

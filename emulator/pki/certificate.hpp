@@ -30,7 +30,7 @@ public:
     static X509Certificate from_native(X509* cert);
 
     const std::string& id() const { return id_; }  // computed once, at parse time
-    const std::string& der() const { return der_; }
+    std::string der() const;  // encoded again on each call: a connection's copy need not stay
     std::string to_pem() const;
 
     DistinguishedName subject() const;
@@ -54,7 +54,6 @@ private:
     explicit X509Certificate(std::shared_ptr<X509> cert);
 
     std::shared_ptr<X509> cert_;
-    std::string der_;
     std::string id_;
 };
 
