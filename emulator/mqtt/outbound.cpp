@@ -43,7 +43,7 @@ std::optional<Publish> Outbound::push(Publish&& message) {
 std::optional<Publish> Outbound::acknowledge(PacketId id) {
     const auto acked = std::find(inflight_ids_.begin(), inflight_ids_.end(), id);
     if (acked == inflight_ids_.end()) return std::nullopt;
-    inflight_.erase(inflight_.begin() + (acked - inflight_ids_.begin()));
+    inflight_.erase(std::next(inflight_.begin(), acked - inflight_ids_.begin()));
     inflight_ids_.erase(acked);
     if (waiting_.empty()) return std::nullopt;
     auto next = std::move(waiting_.front());

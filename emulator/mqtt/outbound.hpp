@@ -51,8 +51,9 @@ private:
     std::size_t max_waiting_bytes_;
     std::size_t waiting_bytes_ = 0;
     std::size_t dropped_ = 0;
-    // Neither allocates while empty, as an idle connection's are (a deque would hold ~600 bytes).
-    std::vector<Publish> inflight_;       // send order; at most max_inflight_, so erasing is cheap
+    // Lists: nothing allocated while empty, as an idle connection's are (a deque holds ~600
+    // bytes even then), and a PUBACK, mostly for the oldest, erases without moving the rest.
+    std::list<Publish> inflight_;         // send order
     std::vector<PacketId> inflight_ids_;  // theirs, in the same order: what PUBACKs are matched on
     std::list<Publish> waiting_;          // arrival order, packet_id 0
     PacketId last_id_ = 0;
