@@ -2,6 +2,9 @@
 // The HTTP server converts to and from these. std only.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,10 +29,25 @@ struct Request {
     }
 };
 
+// A body that goes on after the head, written as it comes (server-sent events, docs/console.md).
+// The HTTP server writes the head, then `body`, then whatever take() hands it, until take() says
+// the stream has ended or the peer goes away; the connection closes after it.
+class Stream {
+public:
+    virtual ~Stream() = default;
+    // Called once, before the first take(): `ready` is what the stream calls, from any thread and
+    // without blocking, when take() has something new or the stream has ended.
+    virtual void on_ready(std::function<void()> ready) = 0;
+    // What to write now ("" when nothing is new), or nothing once the stream has ended. Never
+    // blocks.
+    virtual std::optional<std::string> take() = 0;
+};
+
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;  // content-type included
     std::string body;
+    std::shared_ptr<Stream> stream;  // set: the body goes on (above), with no length
 };
 
 }  // namespace iotemu::api

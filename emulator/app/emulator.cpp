@@ -20,6 +20,7 @@
 #include "api/router.hpp"
 #include "api/sts_routes.hpp"
 #include "api/topic_rule_routes.hpp"
+#include "app/console_api.hpp"
 #include "app/fleet_provisioning_api.hpp"
 #include "app/harness_api.hpp"
 #include "app/init_file.hpp"
@@ -29,6 +30,7 @@
 #include "common/aws_error.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "console/live.hpp"
 #include "events/registry_events.hpp"
 #include "http_server/http_server.hpp"
 #include "journal/journal.hpp"
@@ -104,6 +106,9 @@ private:
 
 struct Emulator::Impl {
     journal::Journal journal;  // first: every module below records into it
+    // The console's live view. Made once the bus exists; declared before `io` so it outlives the
+    // streams that io's sessions still hold when it is destroyed (close() comes first).
+    std::unique_ptr<console::Live> live;
     asio::io_context io{1};
     // API requests. A synchronous Invoke holds one while its handler runs, and the handler calls
     // back into the API: lambda_service_config() keeps such Invokes below this count.
@@ -202,6 +207,8 @@ struct Emulator::Impl {
             apply_init(*init, router, *functions);
             log::info("emulator", "loaded the fleet of ", options.init_file->string());
         }
+        live = std::make_unique<console::Live>(bus, journal);
+        add_console_routes(router, *live);
         add_harness_routes(router, {journal, IOTEMU_VERSION, ready_json(endpoints),
                                     [this, declared = options.functions] { reset(declared); }});
         broker.add_api(make_fleet_provisioning_api(registry, *functions, workers.get_executor(),
@@ -249,6 +256,7 @@ struct Emulator::Impl {
     // functions declared by --function and the fleet of --init come back as at start.
     void reset(const std::vector<lambda::DeclaredFunction>& declared) {
         std::lock_guard one_at_a_time(resetting);
+        live->end_all();  // console pages reconnect, and reload what they show
         broker.reset();
         for (;;) {
             const auto page = functions->functions().list(std::nullopt, 10000);
@@ -312,6 +320,7 @@ struct Emulator::Impl {
 Emulator::Emulator(const Options& options) : impl_(std::make_unique<Impl>(options)) {}
 
 Emulator::~Emulator() {
+    impl_->live->close();    // console streams end, the bus tap goes
     impl_->journal.close();  // long-polls on the workers return now
     impl_->io.stop();
     impl_->workers.join();

@@ -48,6 +48,7 @@ std::string banner(const Endpoints& e) {
          e.alpn_port ? address(*e.alpn_port) : "off (--alpn-port)"},
         {"server CA file (--cafile):",
          std::filesystem::absolute(e.server_ca_file).lexically_normal().string()},
+        {"web console:", e.api_endpoint() + "/_emulator/console/"},
     };
     std::size_t width = 0;
     for (const auto& [label, value] : lines) width = std::max(width, label.size());

@@ -3,14 +3,22 @@
 #include "http_server/http_server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <variant>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -61,6 +69,68 @@ asio::awaitable<api::Response> handle_on_workers(std::shared_ptr<Context> contex
         context->workers,
         [&]() -> asio::awaitable<api::Response> { co_return context->dispatch(request); },
         asio::use_awaitable);
+}
+
+// The timer a stream's session sleeps on: the stream's ready() cancels it from the strand, and
+// `ready` tells a wake-up that came while the session was busy writing.
+struct StreamWake {
+    explicit StreamWake(const asio::any_io_executor& executor) : timer(executor) {}
+    asio::steady_timer timer;
+    bool ready = false;
+};
+
+// Writes a streaming response: the head (no length: the body runs to the close), the body so far,
+// then each take() as the stream says it has more, and a comment line (ignored by EventSource)
+// when it has been quiet for a heartbeat. Ends when the stream ends, a write fails or the peer
+// closes (the read that waits alongside completes).
+asio::awaitable<void> write_stream(beast::tcp_stream& stream, api::Response answer,
+                                   const Options& options) {
+    using namespace asio::experimental::awaitable_operators;
+    auto source = std::move(answer.stream);
+    http::response<http::empty_body> head{static_cast<http::status>(answer.status), 11};
+    head.set(http::field::server, "iot-emulator");
+    for (auto& [name, value] : answer.headers) head.set(name, value);
+    head.keep_alive(false);
+    stream.expires_never();
+    http::response_serializer<http::empty_body> serializer{head};
+    if (auto [ec, n] = co_await http::async_write_header(stream, serializer, use_nothrow); ec)
+        co_return;
+    auto& socket = stream.socket();
+    if (!answer.body.empty()) {
+        auto [ec, n] = co_await asio::async_write(socket, asio::buffer(answer.body), use_nothrow);
+        if (ec) co_return;
+    }
+    auto wake = std::make_shared<StreamWake>(socket.get_executor());
+    source->on_ready([wake] {
+        asio::post(wake->timer.get_executor(), [wake] {
+            wake->ready = true;
+            wake->timer.cancel();
+        });
+    });
+    static constexpr std::string_view heartbeat = ":\n\n";
+    std::array<char, 256> ignored{};
+    for (;;) {
+        wake->ready = false;
+        auto text = source->take();
+        if (!text) break;
+        if (!text->empty()) {
+            auto [ec, n] = co_await asio::async_write(socket, asio::buffer(*text), use_nothrow);
+            if (ec) break;
+        }
+        if (wake->ready) continue;  // more came while writing
+        wake->timer.expires_after(options.stream_heartbeat);
+        auto woke = co_await (wake->timer.async_wait(use_nothrow) ||
+                              socket.async_read_some(asio::buffer(ignored), use_nothrow));
+        if (woke.index() == 1) {
+            // A browser sends nothing after its request: data is ignored, an end ends the stream.
+            if (std::get<0>(std::get<1>(woke))) break;
+            continue;
+        }
+        if (!std::get<0>(std::get<0>(woke))) {  // quiet for a heartbeat, not woken
+            auto [ec, n] = co_await asio::async_write(socket, asio::buffer(heartbeat), use_nothrow);
+            if (ec) break;
+        }
+    }
 }
 
 asio::awaitable<void> run_session(beast::tcp_stream stream, std::shared_ptr<Context> context) {
@@ -128,6 +198,10 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, std::shared_ptr<Cont
         auto answer = co_await handle_on_workers(context, to_api_request(request, remote));
         log::debug(context->options.name, request.method_string(), ' ', request.target(), " -> ",
                    answer.status);
+        if (answer.stream) {
+            co_await write_stream(stream, std::move(answer), context->options);
+            break;
+        }
         auto response = to_beast_response(std::move(answer), request.version(), keep_alive);
         stream.expires_after(context->options.idle_timeout);
         auto [write_ec, written] = co_await http::async_write(stream, response, use_nothrow);

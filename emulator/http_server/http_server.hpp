@@ -2,7 +2,9 @@
 // with a body limit chosen per request from its head and an idle timeout, runs each request on
 // the worker pool (handlers may generate keys or sign) and writes the answer back on the
 // connection's strand. A body over its limit is never read: the request goes to `dispatch` with
-// body_too_large set, and the connection closes after the answer. I/O layer.
+// body_too_large set, and the connection closes after the answer. A response with a Stream is
+// written as it comes, on the connection's strand (no worker waits for it), with a comment line
+// every stream_heartbeat so a peer that went away is noticed. I/O layer.
 #pragma once
 
 #include <chrono>
@@ -26,6 +28,7 @@ struct Options {
     std::size_t body_limit = 1024 * 1024;
     BodyLimitFor body_limit_for;  // empty: body_limit for every request
     std::chrono::seconds idle_timeout{60};
+    std::chrono::seconds stream_heartbeat{15};
     std::string name = "api";  // log component
 };
 

@@ -41,12 +41,22 @@ Recorder& discard() {
 Journal::Journal(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
 
 void Journal::record(std::string kind, Fields fields) {
+    std::shared_ptr<const std::function<void()>> listener;
     {
         std::lock_guard lock(mutex_);
         if (events_.size() == capacity_) events_.pop_front();
         events_.push_back({++last_seq_, now(), std::move(kind), std::move(fields)});
+        listener = listener_;
     }
     recorded_.notify_all();
+    if (listener) (*listener)();
+}
+
+void Journal::on_record(std::function<void()> listener) {
+    auto shared =
+        listener ? std::make_shared<const std::function<void()>>(std::move(listener)) : nullptr;
+    std::lock_guard lock(mutex_);
+    listener_ = std::move(shared);
 }
 
 std::uint64_t Journal::cursor() const {
@@ -94,16 +104,23 @@ Page Journal::read_locked(const Query& query) const {
     return page;
 }
 
+namespace {
+
+nlohmann::json event_object(const Event& event) {
+    nlohmann::json item{{"seq", event.seq}, {"time", rfc3339_ms(event.time)}, {"kind", event.kind}};
+    for (const auto& [name, value] : event.fields)
+        std::visit([&, &name = name](const auto& v) { item[name] = v; }, value);
+    return item;
+}
+
+}  // namespace
+
 std::string to_json(const Page& page) {
     auto events = nlohmann::json::array();
-    for (const auto& event : page.events) {
-        nlohmann::json item{
-            {"seq", event.seq}, {"time", rfc3339_ms(event.time)}, {"kind", event.kind}};
-        for (const auto& [name, value] : event.fields)
-            std::visit([&, &name = name](const auto& v) { item[name] = v; }, value);
-        events.push_back(std::move(item));
-    }
+    for (const auto& event : page.events) events.push_back(event_object(event));
     return nlohmann::json{{"events", std::move(events)}, {"cursor", page.cursor}}.dump();
 }
+
+std::string to_json(const Event& event) { return event_object(event).dump(); }
 
 }  // namespace iotemu::journal

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -67,6 +69,9 @@ public:
     Page wait(const Query& query, std::chrono::milliseconds timeout) const;
     // Wakes every waiter for good (the emulator is stopping).
     void close();
+    // What to call after each record, outside the journal's lock, on the recording thread: it
+    // must not block (the console's live view wakes its readers with it). Replaces the last one.
+    void on_record(std::function<void()> listener);
 
 private:
     Page read_locked(const Query& query) const;
@@ -78,9 +83,12 @@ private:
     std::deque<Event> events_;
     std::uint64_t last_seq_ = 0;
     bool closed_ = false;
+    std::shared_ptr<const std::function<void()>> listener_;
 };
 
-// {"events":[{"seq":N,"time":"<RFC 3339, ms>","kind":"…",<fields>}…],"cursor":N}
+// {"events":[<event>…],"cursor":N}
 std::string to_json(const Page& page);
+// {"seq":N,"time":"<RFC 3339, ms>","kind":"…",<fields>}
+std::string to_json(const Event& event);
 
 }  // namespace iotemu::journal

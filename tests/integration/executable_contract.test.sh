@@ -34,7 +34,8 @@ for line in "iot and iot-data (aws --endpoint-url): $API" \
   "MQTT 3.1.1 and 5 over mutual TLS:      $MQTT_HOST:$MQTT_PORT" \
   "HTTPS data plane, MQTT over wss /mqtt: https://$MQTT_HOST:$HTTPS_PORT" \
   "by ALPN (MQTT, HTTPS and wss):         $MQTT_HOST:$ALPN_PORT" \
-  "server CA file (--cafile):             $SERVER_CA"; do
+  "server CA file (--cafile):             $SERVER_CA" \
+  "web console:                           $API/_emulator/console/"; do
   grep -qF -- "$line" "$WORK/emulator.log" || fail "the banner lacks '$line'"
 done
 

@@ -142,3 +142,25 @@ TEST_CASE("journal JSON carries seq, time, kind and the fields") {
     CHECK(time[19] == '.');
     CHECK(time.back() == 'Z');
 }
+
+TEST_CASE("journal calls its listener after each record, and no more once it is cleared") {
+    Journal j;
+    int calls = 0;
+    j.on_record([&] {
+        ++calls;
+        CHECK(j.cursor() == static_cast<std::uint64_t>(calls));  // the event is readable already
+    });
+    j.record("connect.accepted", {});
+    j.record("disconnect", {});
+    CHECK(calls == 2);
+    j.on_record(nullptr);
+    j.record("connect.accepted", {});
+    CHECK(calls == 2);
+}
+
+TEST_CASE("journal renders one event as the object a page of events holds") {
+    Journal j;
+    j.record("connect.refused", {{"reason", std::string("CA x is INACTIVE")}});
+    const auto page = nlohmann::json::parse(journal::to_json(j.read({})));
+    CHECK(nlohmann::json::parse(journal::to_json(j.read({}).events.at(0))) == page["events"][0]);
+}
