@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
         const auto& endpoints = emulator.endpoints();
         if (options->ready_file) app::write_ready_file(*options->ready_file, endpoints);
         log::info("emulator", "ready: ", app::ready_json(endpoints));
-        std::cout << app::banner(endpoints) << std::flush;
+        std::cout << app::banner(endpoints, emulator.io_threads()) << std::flush;
         emulator.run();
         log::info("emulator", "stopped");
         return 0;

@@ -1,10 +1,13 @@
 // Wiring only: each piece is built by its own module; this file decides who gets what.
-// One I/O thread (io_context{1}, like mosquitto) plus a worker pool for blocking work.
+// One io_context run by --io-threads threads (every connection on a strand of its own), plus a
+// worker pool for blocking work.
 #include "app/emulator.hpp"
 
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -109,7 +112,11 @@ struct Emulator::Impl {
     // The console's live view. Made once the bus exists; declared before `io` so it outlives the
     // streams that io's sessions still hold when it is destroyed (close() comes first).
     std::unique_ptr<console::Live> live;
-    asio::io_context io{1};
+    const std::size_t io_threads;
+    // Run by io_threads threads, with that as Asio's hint: 1 keeps the scheduler's locks (the
+    // workers post to it) but queues a thread's own handlers privately and never wakes another
+    // thread, which only suits one; more wakes an idle thread for each handler queued.
+    asio::io_context io;
     // API requests. A synchronous Invoke holds one while its handler runs, and the handler calls
     // back into the API: lambda_service_config() keeps such Invokes below this count.
     asio::thread_pool workers;
@@ -138,7 +145,9 @@ struct Emulator::Impl {
     Endpoints endpoints;
 
     explicit Impl(const Options& options)
-        : workers(api_workers(options)),
+        : io_threads(std::max<std::size_t>(options.io_threads, 1)),
+          io(static_cast<int>(io_threads)),
+          workers(api_workers(options)),
           api_acceptor(bind_port(io, endpoint_for(options.host, options.api_port), "API")),
           mqtt_acceptor(bind_port(io, endpoint_for(options.host, options.mqtt_port), "MQTT")),
           https_acceptor(bind_port(io, endpoint_for(options.host, options.https_port), "HTTPS")),
@@ -328,12 +337,14 @@ Emulator::~Emulator() {
 
 const Endpoints& Emulator::endpoints() const { return impl_->endpoints; }
 
+namespace {
+
 // An exception out of a completion handler (a library throwing where it should have returned an
 // error) ends that handler only: Asio lets run() resume, and every other connection goes on.
-void Emulator::run() {
+void serve(asio::io_context& io) {
     for (;;) {
         try {
-            impl_->io.run();
+            io.run();
             return;
         } catch (const std::exception& e) {
             log::error("emulator",
@@ -341,6 +352,25 @@ void Emulator::run() {
         }
     }
 }
+
+}  // namespace
+
+// The calling thread is one of the I/O threads; the others end with it, on stop().
+void Emulator::run() {
+    std::vector<std::thread> others;
+    try {
+        for (std::size_t i = 1; i < impl_->io_threads; ++i)
+            others.emplace_back([&io = impl_->io] { serve(io); });
+    } catch (...) {  // no thread to be had: stop those that started
+        impl_->io.stop();
+        for (auto& thread : others) thread.join();
+        throw;
+    }
+    serve(impl_->io);
+    for (auto& thread : others) thread.join();
+}
+
+std::size_t Emulator::io_threads() const { return impl_->io_threads; }
 
 void Emulator::stop() { impl_->io.stop(); }
 

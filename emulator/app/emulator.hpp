@@ -3,6 +3,7 @@
 // when one is taken); run() serves until stop() or SIGINT/SIGTERM. No Asio in this header.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include "app/options.hpp"
@@ -18,7 +19,10 @@ public:
     Emulator& operator=(const Emulator&) = delete;
 
     const Endpoints& endpoints() const;
-    void run();   // blocks; returns after stop() or a signal
+    std::size_t io_threads() const;  // how many threads run() serves the sockets with
+    // Blocks, serving on the calling thread and io_threads() - 1 others; returns after stop() or
+    // a signal, once every one of them has.
+    void run();
     void stop();  // thread-safe
 
 private:

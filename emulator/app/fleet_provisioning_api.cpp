@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "common/aws_error.hpp"
 #include "common/log.hpp"
@@ -56,28 +57,31 @@ private:
         auto pending = std::make_shared<Pending>();
         pending->call = std::move(call);
         pending->respond = std::move(respond);
-        pending->timer = std::make_unique<asio::steady_timer>(timers_, hook_timeout);
+        // On a strand of its own: the timer is only ever touched there, armed by this post and
+        // cancelled by one that follows it, whichever I/O thread runs each.
+        pending->timer =
+            std::make_unique<asio::steady_timer>(asio::make_strand(timers_), hook_timeout);
         const auto self = shared_from_this();
-        // The timer is only ever touched on the (single) I/O thread: armed there now, and
-        // cancelled there by a post that follows this one.
-        asio::post(timers_, [self, pending] {
+        const auto strand = pending->timer->get_executor();
+        asio::post(strand, [self, pending] {
             pending->timer->async_wait([self, pending](const boost::system::error_code& ec) {
                 if (ec) return;  // cancelled: the hook answered
                 self->finish(*pending, {false, "it did not answer within 5 seconds"});
             });
         });
         try {
-            functions_.invoke(
-                pending->call.function_arn, pending->call.event,
-                [self, pending](lambda::InvokeResult result) {
-                    const bool ok = !result.function_error;
-                    if (ok) asio::post(self->timers_, [pending] { pending->timer->cancel(); });
-                    self->finish(*pending,
-                                 {ok, ok ? std::move(result.payload)
-                                         : *result.function_error + ": " + result.payload});
-                });
+            functions_.invoke(pending->call.function_arn, pending->call.event,
+                              [self, pending](lambda::InvokeResult result) {
+                                  const bool ok = !result.function_error;
+                                  if (ok)
+                                      asio::post(pending->timer->get_executor(),
+                                                 [pending] { pending->timer->cancel(); });
+                                  self->finish(*pending, {ok, ok ? std::move(result.payload)
+                                                                 : *result.function_error + ": " +
+                                                                       result.payload});
+                              });
         } catch (const AwsError& error) {  // no such function, say
-            asio::post(timers_, [pending] { pending->timer->cancel(); });
+            asio::post(strand, [pending] { pending->timer->cancel(); });
             finish(*pending, {false, error.code() + ": " + error.what()});
         }
     }

@@ -14,7 +14,8 @@
 
 namespace iotemu::app {
 
-// `workers` runs the requests; `timers` (the I/O thread) times the hooks out.
+// `workers` runs the requests; `timers` (the I/O threads, on a strand per hook) times the hooks
+// out.
 std::shared_ptr<broker::MqttApi> make_fleet_provisioning_api(registry::Registry& registry,
                                                              lambda::Service& functions,
                                                              boost::asio::any_io_executor workers,

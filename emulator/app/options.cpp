@@ -37,18 +37,27 @@ std::optional<std::uint16_t> parse_port(const std::string& text) {
     return static_cast<std::uint16_t>(value);
 }
 
-// 1 to 1000: Lambda's default concurrency for a whole account is 1000.
-std::optional<std::size_t> parse_concurrency(const std::string& text) {
+// A whole number from 1 to `most`.
+std::optional<std::size_t> parse_count(const std::string& text, std::size_t most) {
     std::size_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value < 1 || value > 1000)
+    if (ec != std::errc{} || end != text.data() + text.size() || value < 1 || value > most)
         return std::nullopt;
     return value;
 }
 
+// Lambda's default concurrency for a whole account is 1000.
+constexpr std::size_t max_lambda_concurrency = 1000;
+// Far more threads than cores only adds switching; the bound catches a typo.
+constexpr std::size_t max_io_threads = 256;
+
 }  // namespace
 
 std::size_t default_lambda_concurrency() {
+    return std::max<std::size_t>(std::thread::hardware_concurrency(), 1);
+}
+
+std::size_t default_io_threads() {
     return std::max<std::size_t>(std::thread::hardware_concurrency(), 1);
 }
 
@@ -91,6 +100,8 @@ std::string usage() {
            "  --lambda-concurrency N\n"
            "                       processes each Lambda function may run at once, kept warm\n"
            "                       (1-1000; default: the number of cores)\n"
+           "  --io-threads N       threads serving the sockets, connections spread over them\n"
+           "                       (1-256; default: the number of cores)\n"
            "  --log-level LEVEL    debug | info | warn | error (default info)\n"
            "  --help               this text\n";
 }
@@ -183,9 +194,16 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
          }},
         {"--lambda-concurrency",
          [&](const std::string& v) -> std::optional<std::string> {
-             const auto concurrency = parse_concurrency(v);
+             const auto concurrency = parse_count(v, max_lambda_concurrency);
              if (!concurrency) return "expects a number 1-1000, got '" + v + "'";
              options.lambda_concurrency = *concurrency;
+             return std::nullopt;
+         }},
+        {"--io-threads",
+         [&](const std::string& v) -> std::optional<std::string> {
+             const auto threads = parse_count(v, max_io_threads);
+             if (!threads) return "expects a number 1-256, got '" + v + "'";
+             options.io_threads = *threads;
              return std::nullopt;
          }},
         {"--endpoint-host",

@@ -17,6 +17,7 @@ namespace iotemu::app {
 
 // The core count, at least 1.
 std::size_t default_lambda_concurrency();
+std::size_t default_io_threads();
 
 struct Options {
     std::string host = "127.0.0.1";
@@ -45,6 +46,9 @@ struct Options {
     // Processes each Lambda function may run at once (--lambda-concurrency,
     // docs/aws/provisioning-and-services.md §5.6); the machine's core count unless set.
     std::size_t lambda_concurrency = default_lambda_concurrency();
+    // Threads serving the sockets (--io-threads): connections are spread over them, each on its
+    // own strand; the machine's core count unless set.
+    std::size_t io_threads = default_io_threads();
     // The host name DescribeEndpoint answers (and the server certificate covers); --host when
     // unset. An AWS-form name such as iotemu-ats.iot.us-east-1.localhost lets SDKs that read
     // the signing region from the endpoint sign for MQTT over WebSocket.

@@ -38,7 +38,7 @@ std::string ready_json(const Endpoints& e) {
     return ready.dump();
 }
 
-std::string banner(const Endpoints& e) {
+std::string banner(const Endpoints& e, std::size_t io_threads) {
     const auto address = [&](std::uint16_t port) { return e.host + ":" + std::to_string(port); };
     const std::pair<std::string_view, std::string> lines[] = {
         {"iot and iot-data (aws --endpoint-url):", e.api_endpoint()},
@@ -56,7 +56,9 @@ std::string banner(const Endpoints& e) {
     for (const auto& [label, value] : lines)
         out +=
             "  " + std::string(label) + std::string(width + 1 - label.size(), ' ') + value + '\n';
-    return out + "  region " + e.region + ", account " + e.account_id + '\n';
+    return out + "  region " + e.region + ", account " + e.account_id + "; " +
+           std::to_string(io_threads) + " I/O thread" + (io_threads == 1 ? "" : "s") +
+           " (--io-threads)\n";
 }
 
 void write_ready_file(const std::filesystem::path& path, const Endpoints& endpoints) {

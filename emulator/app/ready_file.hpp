@@ -3,6 +3,7 @@
 // never change meaning; later listeners add keys), and the start-up banner naming every listener.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -26,7 +27,8 @@ struct Endpoints {
 
 std::string ready_json(const Endpoints& endpoints);
 void write_ready_file(const std::filesystem::path& path, const Endpoints& endpoints);
-// "iot-emulator is ready", then one line per listener and the CA file clients trust.
-std::string banner(const Endpoints& endpoints);
+// "iot-emulator is ready", then one line per listener and the CA file clients trust, and how
+// many I/O threads serve them.
+std::string banner(const Endpoints& endpoints, std::size_t io_threads);
 
 }  // namespace iotemu::app

@@ -137,31 +137,32 @@ public:
                  {"remote", remote_}});
             return {mqtt::ReasonCode::not_authorized};
         }
-        if (auto previous = context_->connections.claim(client_id_, shared_from_this()))
-            previous->kick(mqtt::DisconnectReason::duplicate_clientid);
-        auto opened = context_->connections.open_session(client_id_, request, epoch_millis(now()));
-        session_ = std::move(opened.session);
-        presence_.version_number = opened.version_number;
-        auto waiting = session_->attach(weak_from_this());
+        auto connected = context_->connections.connect(
+            client_id_, shared_from_this(), weak_from_this(), request, epoch_millis(now()));
+        if (connected.displaced)
+            connected.displaced->kick(mqtt::DisconnectReason::duplicate_clientid);
+        session_ = std::move(connected.session);
+        presence_.version_number = connected.version_number;
         // Queued messages follow the CONNACK: post them behind the actions being returned.
-        if (!waiting.empty())
-            asio::post(transport_->executor(), [self = shared_from_this(), waiting] {
-                for (const auto& message : waiting)
-                    self->deliver(message, message.qos, message.retain);
-            });
+        if (!connected.waiting.empty())
+            asio::post(transport_->executor(),
+                       [self = shared_from_this(), waiting = std::move(connected.waiting)] {
+                           for (const auto& message : waiting)
+                               self->deliver(message, message.qos, message.retain);
+                       });
         log::info("broker", "client '", client_id_, "' connected from ", remote_, " as ",
                   authorizer_.principal_identifier(), " over MQTT ",
                   request.version == mqtt::ProtocolVersion::v5 ? "5" : "3.1.1",
-                  opened.present ? " (session resumed)" : "");
+                  connected.present ? " (session resumed)" : "");
         publish_event(connected_event(presence_, now()));
         context_->options.journal->record(
             "connect.accepted",
             {{"clientId", client_id_},
              {"certificateId", certificate_id()},
              {"protocol", request.version == mqtt::ProtocolVersion::v5 ? "5" : "3.1.1"},
-             {"sessionPresent", std::int64_t{opened.present}},
+             {"sessionPresent", std::int64_t{connected.present}},
              {"remote", remote_}});
-        return {mqtt::ReasonCode::success, opened.present,
+        return {mqtt::ReasonCode::success, connected.present,
                 connect.client_id.empty() ? client_id_ : std::string()};
     }
 
@@ -237,9 +238,8 @@ public:
             message.properties = std::move(p.properties);
             redeliver.push_back(std::move(message));
         }
-        if (session_->detach(this, std::move(redeliver)))
-            context_->connections.end_session(session_, ending.session_expiry_seconds, now_ms);
-        context_->connections.release(client_id_, this);
+        context_->connections.disconnect(client_id_, this, session_, this, std::move(redeliver),
+                                         ending.session_expiry_seconds, now_ms);
         publish_event(disconnected_event(presence_, ending.reason, now()));
         context_->options.journal->record("disconnect",
                                           {{"clientId", client_id_},

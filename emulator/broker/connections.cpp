@@ -1,7 +1,9 @@
-// Bookkeeping under one lock; bus calls (attach/detach) happen after it is released.
+// Bookkeeping under one lock, a connect or a disconnect in one hold of it; the bus forgets
+// sessions (detach) after it is released.
 #include "broker/connections.hpp"
 
 #include <stdexcept>
+#include <tuple>
 
 #include "common/log.hpp"
 
@@ -80,23 +82,6 @@ void Connections::remove(const ConnectionHandle* connection) {
     live_.erase(connection);
 }
 
-std::shared_ptr<ConnectionHandle> Connections::claim(
-    const std::string& client_id, const std::shared_ptr<ConnectionHandle>& connection) {
-    std::lock_guard lock(mutex_);
-    deferred_wills_.erase(client_id);
-    auto& holder = by_client_id_[client_id];
-    auto previous = holder.lock();
-    holder = connection;
-    return previous.get() == connection.get() ? nullptr : previous;
-}
-
-void Connections::release(const std::string& client_id, const ConnectionHandle* connection) {
-    std::lock_guard lock(mutex_);
-    const auto it = by_client_id_.find(client_id);
-    // A connection that was taken over no longer holds the id: leave the newer one's entry.
-    if (it != by_client_id_.end() && it->second.lock().get() == connection) by_client_id_.erase(it);
-}
-
 std::shared_ptr<Session> Connections::new_session(
     const std::string& client_id, const mqtt::ProtocolHost::SessionRequest& request) {
     auto session = std::make_shared<Session>(client_id, request.version, request.expiry_seconds > 0,
@@ -105,74 +90,103 @@ std::shared_ptr<Session> Connections::new_session(
     return session;
 }
 
-Connections::Opened Connections::open_session(const std::string& client_id,
-                                              const mqtt::ProtocolHost::SessionRequest& request,
-                                              std::int64_t now_ms) {
-    std::vector<std::shared_ptr<Session>> discarded;
-    Opened opened;
-    {
-        std::lock_guard lock(mutex_);
-        discarded = expire(now_ms);
-        auto& presence = presence_[client_id];
-        opened.version_number = ++presence.version_number;
-        presence.last_seen_ms = now_ms;
-        const auto it = persistent_sessions_.find(client_id);
-        if (it != persistent_sessions_.end()) {
-            auto& stored = it->second;
-            const bool expired = stored.expires_at_ms != 0 && stored.expires_at_ms <= now_ms;
-            if (request.clean_start || expired || stored.session->version() != request.version) {
-                discarded.push_back(std::move(stored.session));
-                persistent_sessions_.erase(it);
-            } else {
-                stored.expires_at_ms = 0;
-                stored.session->set_persistent(request.expiry_seconds > 0);
-                opened.session = stored.session;
-                opened.present = true;
-            }
+// A session given up while a connection may still be attached to it (a clean start taking over,
+// a reset) stores nothing more: its client id's storage now belongs to the next session.
+std::pair<std::shared_ptr<Session>, bool> Connections::open_session(
+    const std::string& client_id, const mqtt::ProtocolHost::SessionRequest& request,
+    std::int64_t now_ms, std::vector<std::shared_ptr<Session>>& discarded) {
+    std::shared_ptr<Session> session;
+    const auto it = persistent_sessions_.find(client_id);
+    if (it != persistent_sessions_.end()) {
+        auto& stored = it->second;
+        const bool expired = stored.expires_at_ms != 0 && stored.expires_at_ms <= now_ms;
+        if (request.clean_start || expired || stored.session->version() != request.version) {
+            stored.session->set_persistent(false);
+            discarded.push_back(std::move(stored.session));
+            persistent_sessions_.erase(it);
+        } else {
+            stored.expires_at_ms = 0;
+            stored.session->set_persistent(request.expiry_seconds > 0);
+            session = stored.session;
         }
-        for (const auto& session : discarded)
-            store(session->client_id(),
-                  [&](SessionStorage& storage) { storage.erase_session(session->client_id()); });
-        if (opened.present)
-            store(client_id, [&](SessionStorage& storage) {
-                storage.put_session(client_id, request.version, request.expiry_seconds, 0);
-            });
     }
-    for (const auto& session : discarded) bus_.detach(session->bus_id);
-    if (opened.present) return opened;
-    opened.session = new_session(client_id, request);
-    if (request.expiry_seconds > 0) {
-        std::lock_guard lock(mutex_);
-        persistent_sessions_[client_id] = Stored{opened.session, 0};
+    for (const auto& gone : discarded)
+        store(gone->client_id(),
+              [&](SessionStorage& storage) { storage.erase_session(gone->client_id()); });
+    const bool present = session != nullptr;
+    if (!present) {
+        session = new_session(client_id, request);
+        if (request.expiry_seconds > 0) persistent_sessions_[client_id] = Stored{session, 0};
+    }
+    if (present || request.expiry_seconds > 0)
         store(client_id, [&](SessionStorage& storage) {
             storage.put_session(client_id, request.version, request.expiry_seconds, 0);
         });
-    }
-    return opened;
+    return {std::move(session), present};
 }
 
-void Connections::end_session(const std::shared_ptr<Session>& session, std::uint32_t expiry_seconds,
-                              std::int64_t now_ms) {
+Connections::Connected Connections::connect(const std::string& client_id,
+                                            const std::shared_ptr<ConnectionHandle>& connection,
+                                            std::weak_ptr<SessionSink> sink,
+                                            const mqtt::ProtocolHost::SessionRequest& request,
+                                            std::int64_t now_ms) {
+    Connected connected;
+    std::vector<std::shared_ptr<Session>> discarded;
     {
         std::lock_guard lock(mutex_);
-        if (auto presence = presence_.find(session->client_id()); presence != presence_.end())
-            presence->second.last_seen_ms = now_ms;
-        const auto it = persistent_sessions_.find(session->client_id());
-        const bool stored = it != persistent_sessions_.end() && it->second.session == session;
-        const auto& client_id = session->client_id();
-        if (stored && expiry_seconds > 0) {
-            session->set_persistent(true);
-            it->second.expires_at_ms = now_ms + std::int64_t{expiry_seconds} * 1000;
-            store(client_id, [&](SessionStorage& storage) {
-                storage.put_session(client_id, session->version(), expiry_seconds,
-                                    it->second.expires_at_ms);
-            });
-            return;
-        }
-        if (stored) {
-            persistent_sessions_.erase(it);
-            store(client_id, [&](SessionStorage& storage) { storage.erase_session(client_id); });
-        }
+        // Before the claim: a client id back after long enough starts its version numbers again.
+        discarded = expire(now_ms);
+        deferred_wills_.erase(client_id);
+        auto& holder = by_client_id_[client_id];
+        if (auto previous = holder.lock(); previous != connection)
+            connected.displaced = std::move(previous);
+        holder = connection;
+        auto& presence = presence_[client_id];
+        connected.version_number = ++presence.version_number;
+        presence.last_seen_ms = now_ms;
+        std::tie(connected.session, connected.present) =
+            open_session(client_id, request, now_ms, discarded);
+        connected.waiting = connected.session->attach(std::move(sink));
+    }
+    for (const auto& session : discarded) bus_.detach(session->bus_id);
+    return connected;
+}
+
+bool Connections::keep_session(const std::shared_ptr<Session>& session,
+                               std::uint32_t expiry_seconds, std::int64_t now_ms) {
+    const auto& client_id = session->client_id();
+    if (auto presence = presence_.find(client_id); presence != presence_.end())
+        presence->second.last_seen_ms = now_ms;
+    const auto it = persistent_sessions_.find(client_id);
+    const bool stored = it != persistent_sessions_.end() && it->second.session == session;
+    if (stored && expiry_seconds > 0) {
+        session->set_persistent(true);
+        it->second.expires_at_ms = now_ms + std::int64_t{expiry_seconds} * 1000;
+        store(client_id, [&](SessionStorage& storage) {
+            storage.put_session(client_id, session->version(), expiry_seconds,
+                                it->second.expires_at_ms);
+        });
+        return true;
+    }
+    if (stored) {
+        persistent_sessions_.erase(it);
+        store(client_id, [&](SessionStorage& storage) { storage.erase_session(client_id); });
+    }
+    return false;
+}
+
+void Connections::disconnect(const std::string& client_id, const ConnectionHandle* connection,
+                             const std::shared_ptr<Session>& session, const SessionSink* sink,
+                             std::vector<bus::Message> unacknowledged, std::uint32_t expiry_seconds,
+                             std::int64_t now_ms) {
+    {
+        std::lock_guard lock(mutex_);
+        const auto holder = by_client_id_.find(client_id);
+        // A connection that was taken over no longer holds the id: leave the newer one's entry.
+        if (holder != by_client_id_.end() && holder->second.lock().get() == connection)
+            by_client_id_.erase(holder);
+        if (!session || !session->detach(sink, std::move(unacknowledged))) return;
+        if (keep_session(session, expiry_seconds, now_ms)) return;
     }
     bus_.detach(session->bus_id);
 }
@@ -184,6 +198,7 @@ std::vector<std::shared_ptr<ConnectionHandle>> Connections::reset() {
         for (auto& entry : persistent_sessions_) {
             const auto& client_id = entry.first;
             store(client_id, [&](SessionStorage& storage) { storage.erase_session(client_id); });
+            entry.second.session->set_persistent(false);  // see open_session()
             discarded.push_back(std::move(entry.second.session));
         }
         persistent_sessions_.clear();

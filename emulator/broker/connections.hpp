@@ -3,8 +3,9 @@
 // client id (docs/aws/iot-core.md §6.2: the newer connection wins), to open or resume a session,
 // and which connections use a certificate that stopped being ACTIVE. With a SessionStorage,
 // persistent sessions are written as they open and end and read back by restore().
-// Thread-safe; never calls the bus while holding its lock (the storage, yes: a session's writes
-// stay in order). Sans-I/O: time comes in as arguments.
+// Thread-safe. Under its lock it may attach a new session to the bus and write the storage (a
+// session's writes stay in order), never deliver or detach: the bus calls nothing back into it.
+// Sans-I/O: time comes in as arguments.
 #pragma once
 
 #include <cstddef>
@@ -43,27 +44,34 @@ public:
     void add(const std::shared_ptr<ConnectionHandle>& connection);
     void remove(const ConnectionHandle* connection);
 
-    // Makes `connection` the holder of `client_id`; returns the connection it displaced, which the
-    // caller kicks with DUPLICATE_CLIENTID. A will waiting out its delay for this client id is
-    // called off (MQTT 5 §3.1.3.2.2).
-    std::shared_ptr<ConnectionHandle> claim(const std::string& client_id,
-                                            const std::shared_ptr<ConnectionHandle>& connection);
-    void release(const std::string& client_id, const ConnectionHandle* connection);
-
-    struct Opened {
+    // A CONNECT the policy allowed, at `now_ms`, in one step under the lock, so that connections
+    // racing for one client id on different I/O threads leave it, and its session, to the last
+    // to arrive. `connection` becomes the holder of `client_id` (the connection it displaced is
+    // returned, for the caller to kick with DUPLICATE_CLIENTID; a will waiting out its delay for
+    // the client id is called off, MQTT 5 §3.1.3.2.2) and gets the session `request` asks for
+    // with `sink` attached: a clean start discards an earlier one; otherwise the client id's
+    // unexpired session of the same MQTT version is resumed, with what was queued for it. A
+    // session with an expiry is kept after its connection (disconnect).
+    struct Connected {
+        std::shared_ptr<ConnectionHandle> displaced;
         std::shared_ptr<Session> session;
         bool present = false;  // an earlier session was resumed (CONNACK's session present)
-        std::int64_t version_number = 0;  // the lifecycle events' versionNumber
+        std::int64_t version_number = 0;    // the lifecycle events' versionNumber
+        std::vector<bus::Message> waiting;  // queued while the client was away, oldest first
     };
-    // The session `request` asks for at `now_ms`: a clean start discards an earlier one;
-    // otherwise the client id's unexpired session of the same MQTT version is resumed. A
-    // session with an expiry is kept after its connection (end_session).
-    Opened open_session(const std::string& client_id,
-                        const mqtt::ProtocolHost::SessionRequest& request, std::int64_t now_ms);
-    // The session's connection ended at `now_ms`: with an expiry of 0 its subscriptions leave the
-    // bus now; otherwise it waits that long for the client to come back.
-    void end_session(const std::shared_ptr<Session>& session, std::uint32_t expiry_seconds,
-                     std::int64_t now_ms);
+    Connected connect(const std::string& client_id,
+                      const std::shared_ptr<ConnectionHandle>& connection,
+                      std::weak_ptr<SessionSink> sink,
+                      const mqtt::ProtocolHost::SessionRequest& request, std::int64_t now_ms);
+    // The end at `now_ms` of a connection that connect() let in, in one step under the lock: it
+    // gives up the client id unless another connection holds it now, and detaches `sink` from
+    // `session` unless a newer connection took the session over. Its `unacknowledged` QoS 1
+    // messages go back to the session's queue. With an expiry of 0 the session's subscriptions
+    // leave the bus now; otherwise it waits that long for the client to come back.
+    void disconnect(const std::string& client_id, const ConnectionHandle* connection,
+                    const std::shared_ptr<Session>& session, const SessionSink* sink,
+                    std::vector<bus::Message> unacknowledged, std::uint32_t expiry_seconds,
+                    std::int64_t now_ms);
 
     // Delayed wills (MQTT 5 Will Delay Interval): a token for the will of `client_id`, and whether
     // it is still due (no connection claimed the client id since).
@@ -88,14 +96,22 @@ private:
         std::int64_t version_number = 0;
         std::int64_t last_seen_ms = 0;
     };
+    // Everything below: under the lock.
     std::shared_ptr<Session> new_session(const std::string& client_id,
                                          const mqtt::ProtocolHost::SessionRequest& request);
-    // Under the lock: takes out sessions past their expiry, and forgets version numbers of
-    // client ids gone long enough (returns the sessions, for the bus to forget after the lock).
+    // The session connect() attaches, and whether it was resumed; the ones it discards are
+    // appended to `discarded`, for the bus to forget after the lock.
+    std::pair<std::shared_ptr<Session>, bool> open_session(
+        const std::string& client_id, const mqtt::ProtocolHost::SessionRequest& request,
+        std::int64_t now_ms, std::vector<std::shared_ptr<Session>>& discarded);
+    // Whether the ended session stays (persistent, waiting for its client) or must leave the bus.
+    bool keep_session(const std::shared_ptr<Session>& session, std::uint32_t expiry_seconds,
+                      std::int64_t now_ms);
+    // Takes out sessions past their expiry, and forgets version numbers of client ids gone long
+    // enough (returns the sessions, for the bus to forget after the lock).
     std::vector<std::shared_ptr<Session>> expire(std::int64_t now_ms);
 
-    // Under the lock: the session's storage write, logged if it fails (the session goes on in
-    // memory).
+    // The session's storage write, logged if it fails (the session goes on in memory).
     template <class Write>
     void store(const std::string& client_id, Write&& write);
 

@@ -60,7 +60,7 @@ std::optional<std::uint32_t> Message::expiry_left_at(std::int64_t now_ms) const 
 // still does an atomic read-modify-write on the rwlock's one reader count, so concurrent
 // publishers ping-pong that cache line exactly as they would a mutex, at a higher cost per
 // acquire. glibc's rwlock also prefers readers by default, so a publish storm could starve a
-// SUBSCRIBE. With the default single I/O thread there is no contention to win back.
+// SUBSCRIBE. Publishers on several I/O threads hold it only for that short walk.
 //
 // Shared subscriptions: each group (`$share/<name>/<filter>`) gets an id from the subscribers' id
 // space and sits in the TopicTree under its inner filter like one more subscriber. When publish()

@@ -1,5 +1,6 @@
-// EmbeddedEmulator: app::Emulator on ephemeral ports, its run() on a thread of its own, its data
-// dir a temporary folder unless given. Leaves the process's signals alone.
+// EmbeddedEmulator: app::Emulator on ephemeral ports, its run() on a thread of its own (with the
+// I/O threads it starts), its data dir a temporary folder unless given. Leaves the process's
+// signals alone.
 #include "iotemu/embedded.hpp"
 
 #include <cerrno>
@@ -46,6 +47,7 @@ EmbeddedEmulator::EmbeddedEmulator(EmbeddedOptions options) : impl_(std::make_un
     flags.region = options.region;
     flags.account_id = options.account_id;
     flags.handle_signals = false;
+    if (options.io_threads) flags.io_threads = options.io_threads;
     flags.node_modules_dir = options.node_modules_dir.string();
     try {
         impl_->emulator = std::make_unique<app::Emulator>(flags);

@@ -1,9 +1,10 @@
 // iotemu::EmbeddedEmulator: a whole iot-emulator inside the calling process, for C++ test suites
 // (find_package(IotEmulator), target IotEmulator::embedded). It serves on ephemeral loopback ports
-// from a thread of its own, from construction until stop() or destruction. The package's stable
+// from threads of its own, from construction until stop() or destruction. The package's stable
 // interface: the standard library only, never Asio, Beast or the emulator's own headers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -20,6 +21,9 @@ struct EmbeddedOptions {
     // The emulator's log lines on stderr at or above "debug", "info", "warn" or "error" (the
     // level is the process's: the last emulator started sets it).
     std::string log_level = "warn";
+    // Threads serving the sockets, connections spread over them (the executable's --io-threads);
+    // 0: one per core.
+    std::size_t io_threads = 0;
     // NODE_PATH of nodejs Lambda handlers (aws-sdk, @aws-sdk/client-iot): by default the installed
     // package's share/iot-emulator/node_modules, which IotEmulatorConfig.cmake names; empty:
     // $IOTEMU_LAMBDA_NODE_MODULES, else the build tree's.
