@@ -173,7 +173,9 @@ async function main() {
     await view(page, 'certificates');
     await page.waitForSelector(row + ' button[data-action="revoke"]');
     const before = (await journal('disconnect')).length;
-    await page.click(row + ' button[data-action="revoke"]');
+    // Found and clicked in one step in the page: the table may be redrawn by a live update
+    // between a lookup and a click from here, which leaves puppeteer a detached button.
+    await page.$eval(row + ' button[data-action="revoke"]', (button) => button.click());
     await until(async () => (await journal('disconnect')).slice(before).some((e) =>
       e.certificateId === config.certificateId && e.reason === 'AUTH_ERROR'),
     'the device dropped', 15_000);
