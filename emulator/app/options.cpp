@@ -119,6 +119,15 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
             return std::nullopt;
         };
     };
+    auto count_setter = [](std::size_t& target, std::size_t most) {
+        return [&target, most](const std::string& value) -> std::optional<std::string> {
+            const auto count = parse_count(value, most);
+            if (!count)
+                return "expects a number 1-" + std::to_string(most) + ", got '" + value + "'";
+            target = *count;
+            return std::nullopt;
+        };
+    };
     using Setter = std::function<std::optional<std::string>(const std::string&)>;
     const std::map<std::string, Setter> setters{
         {"--host",
@@ -192,20 +201,8 @@ Result<Options, OptionsError> parse_options(const std::vector<std::string>& args
              options.http_actions_any_host = v == "true";
              return std::nullopt;
          }},
-        {"--lambda-concurrency",
-         [&](const std::string& v) -> std::optional<std::string> {
-             const auto concurrency = parse_count(v, max_lambda_concurrency);
-             if (!concurrency) return "expects a number 1-1000, got '" + v + "'";
-             options.lambda_concurrency = *concurrency;
-             return std::nullopt;
-         }},
-        {"--io-threads",
-         [&](const std::string& v) -> std::optional<std::string> {
-             const auto threads = parse_count(v, max_io_threads);
-             if (!threads) return "expects a number 1-256, got '" + v + "'";
-             options.io_threads = *threads;
-             return std::nullopt;
-         }},
+        {"--lambda-concurrency", count_setter(options.lambda_concurrency, max_lambda_concurrency)},
+        {"--io-threads", count_setter(options.io_threads, max_io_threads)},
         {"--endpoint-host",
          [&](const std::string& v) -> std::optional<std::string> {
              if (v.empty() || v.find_first_of(":/ ") != std::string::npos)
